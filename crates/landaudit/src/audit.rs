@@ -1,0 +1,382 @@
+//! The 批而未供 audit end to end: load the layers, index them, run the overlay passes, and hold
+//! the results for the report writers.
+
+use std::path::{Path, PathBuf};
+
+use chrono::NaiveDate;
+
+use crate::config::Config;
+use crate::crs::{Crs, CrsKind};
+use crate::error::{Error, Result};
+use crate::index::ParcelIndex;
+use crate::io::{ReadOptions, read_layer};
+use crate::layer::{Layer, LayerKind, RejectStatus, Rejection};
+use crate::model::{Approval, Supply, approvals_from, supplies_from};
+use crate::rules::links::{self, LinkIssue, SupplyOverlap};
+use crate::rules::unsupplied::{self, ApprovalOverlay};
+
+/// What to audit.
+#[derive(Debug, Clone)]
+pub struct AuditInputs {
+    /// The approvals layer (批次 / 单独选址).
+    pub approvals: PathBuf,
+    /// The supplies layer (供地).
+    pub supplies: PathBuf,
+    /// Evaluation date (ages are counted to it).
+    pub as_of: NaiveDate,
+    /// Repair invalid polygons instead of rejecting them.
+    pub repair: bool,
+    /// CRS to assume for layers that declare none.
+    pub assume_crs: Option<Crs>,
+}
+
+impl AuditInputs {
+    /// Inputs found by file name in `dir`: `approvals.geojson` (or `.json`) and `supplies.*`.
+    pub fn from_dir(dir: &Path, as_of: NaiveDate) -> Result<AuditInputs> {
+        Ok(AuditInputs {
+            approvals: find_layer(dir, LayerKind::Approvals)?,
+            supplies: find_layer(dir, LayerKind::Supplies)?,
+            as_of,
+            repair: false,
+            assume_crs: None,
+        })
+    }
+}
+
+fn find_layer(dir: &Path, kind: LayerKind) -> Result<PathBuf> {
+    ["geojson", "json"]
+        .iter()
+        .map(|ext| dir.join(format!("{}.{ext}", kind.name())))
+        .find(|p| p.is_file())
+        .ok_or_else(|| Error::MissingLayer {
+            path: dir.to_path_buf(),
+            layer: kind.name().to_string(),
+        })
+}
+
+/// Per-layer accounting: every feature read is used or rejected.
+#[derive(Debug, Clone)]
+pub struct LayerAccount {
+    /// Layer kind.
+    pub kind: LayerKind,
+    /// File read.
+    pub path: PathBuf,
+    /// Features in the file.
+    pub read: usize,
+    /// Features in the analysis.
+    pub used: usize,
+    /// Features left out (rejected on read or failed in the overlay).
+    pub rejected: usize,
+    /// Features repaired and used.
+    pub repaired: usize,
+}
+
+/// Progress reporting hooks (the CLI draws bars; the library default does nothing).
+pub trait Progress: Sync {
+    /// A stage starts with `total` items (0 when unknown).
+    fn stage(&self, _name: &str, _total: u64) {}
+    /// `n` more items of the current stage are done.
+    fn inc(&self, _n: u64) {}
+}
+
+/// Progress that reports nothing.
+pub struct NoProgress;
+impl Progress for NoProgress {}
+
+/// The result of an audit: inputs, per-approval overlay, supply overlaps and link issues.
+#[derive(Debug, Clone)]
+pub struct Audit {
+    /// Settings used.
+    pub config: Config,
+    /// Evaluation date.
+    pub as_of: NaiveDate,
+    /// CRS of the inputs (and outputs).
+    pub crs: Crs,
+    /// Approvals used.
+    pub approvals: Vec<Approval>,
+    /// Supplies used.
+    pub supplies: Vec<Supply>,
+    /// Overlay of each approval (same order as `approvals`); `None` where the overlay failed
+    /// (the failure is in `rejections`).
+    pub overlays: Vec<Option<ApprovalOverlay>>,
+    /// Overlap of each supply with the approvals (same order as `supplies`).
+    pub supply_overlaps: Vec<Option<SupplyOverlap>>,
+    /// Disagreements between PZWH and the overlay.
+    pub link_issues: Vec<LinkIssue>,
+    /// Whether the link check ran (false when no supply carries a PZWH).
+    pub links_checked: bool,
+    /// Every feature left out, repaired or warned about.
+    pub rejections: Vec<Rejection>,
+    /// Accounting per layer.
+    pub accounts: Vec<LayerAccount>,
+}
+
+fn check_crs(layer: &Layer, assume: Option<&Crs>) -> Result<Crs> {
+    let crs = match (&layer.crs, assume) {
+        (Crs::Rfc7946, Some(a)) => a.clone(),
+        (c, _) => c.clone(),
+    };
+    match crs.kind() {
+        CrsKind::ProjectedMetres => Ok(crs),
+        CrsKind::Geographic => Err(Error::Crs {
+            path: layer.path.clone(),
+            message: format!(
+                "coordinates are in a geographic CRS ({crs}); this version overlays projected metres only \
+                 (e.g. CGCS2000 Gauss-Krüger EPSG:4513–4554). Reproject the layer (ogr2ogr -t_srs EPSG:4549), \
+                 or if the file is in fact projected and only lacks a crs member, pass --crs EPSG:NNNN"
+            ),
+        }),
+        CrsKind::Unknown => Err(Error::Crs {
+            path: layer.path.clone(),
+            message: format!(
+                "unknown CRS {crs}: landaudit knows EPSG geographic and Gauss-Krüger/UTM codes; \
+                 pass --crs EPSG:NNNN if the layer is in projected metres"
+            ),
+        }),
+    }
+}
+
+impl Audit {
+    /// Runs the whole audit with default (silent) progress.
+    ///
+    /// ```
+    /// use landaudit::{Audit, AuditInputs, Config};
+    /// let as_of = chrono::NaiveDate::from_ymd_opt(2026, 6, 30).unwrap();
+    /// let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../../data/demo");
+    /// let inputs = AuditInputs::from_dir(dir.as_ref(), as_of).unwrap();
+    /// let audit = Audit::run(&inputs, &Config::default()).unwrap();
+    /// let t = audit.totals();
+    /// assert!((t.area_m2 - (t.supplied_m2 + t.unsupplied_m2)).abs() < 1e-3);
+    /// ```
+    pub fn run(inputs: &AuditInputs, config: &Config) -> Result<Audit> {
+        Self::run_with_progress(inputs, config, &NoProgress)
+    }
+
+    /// Runs the whole audit, reporting progress.
+    pub fn run_with_progress(
+        inputs: &AuditInputs,
+        config: &Config,
+        progress: &dyn Progress,
+    ) -> Result<Audit> {
+        config.validate().map_err(|message| Error::Config {
+            path: "<config>".into(),
+            message,
+        })?;
+        progress.stage("load", 2);
+        let read = |path: &Path, kind: LayerKind| {
+            let fields = match kind {
+                LayerKind::Approvals => &config.fields.approvals,
+                LayerKind::Supplies => &config.fields.supplies,
+            };
+            let l = read_layer(
+                path,
+                &ReadOptions {
+                    kind,
+                    fields,
+                    repair: inputs.repair,
+                },
+            );
+            progress.inc(1);
+            l
+        };
+        let (a_layer, s_layer) = rayon::join(
+            || read(&inputs.approvals, LayerKind::Approvals),
+            || read(&inputs.supplies, LayerKind::Supplies),
+        );
+        let (a_layer, s_layer) = (a_layer?, s_layer?);
+        let crs = check_crs(&a_layer, inputs.assume_crs.as_ref())?;
+        let s_crs = check_crs(&s_layer, inputs.assume_crs.as_ref())?;
+        if s_crs != crs {
+            return Err(Error::Crs {
+                path: s_layer.path.clone(),
+                message: format!(
+                    "CRS {s_crs} differs from the approvals layer's {crs} ({}); reproject one of them first",
+                    a_layer.path.display()
+                ),
+            });
+        }
+        let (approvals, warnings) = approvals_from(&a_layer, config);
+        let supplies = supplies_from(&s_layer);
+        let mut rejections: Vec<Rejection> = a_layer
+            .rejections
+            .iter()
+            .chain(&s_layer.rejections)
+            .cloned()
+            .chain(warnings)
+            .collect();
+
+        progress.stage("index", 2);
+        let (supply_index, approval_index) = rayon::join(
+            || ParcelIndex::new(supplies.iter().map(|s| s.geometry())),
+            || ParcelIndex::new(approvals.iter().map(|a| a.geometry())),
+        );
+        progress.inc(2);
+
+        progress.stage("overlay", (approvals.len() * 2 + supplies.len()) as u64);
+        let effective = unsupplied::effective_geometries(&approvals, config);
+        progress.inc(approvals.len() as u64);
+        let results =
+            unsupplied::unsupplied(&approvals, &effective, &supplies, &supply_index, config);
+        progress.inc(approvals.len() as u64);
+        let overlaps = links::supply_overlaps(&approvals, &approval_index, &supplies);
+        progress.inc(supplies.len() as u64);
+
+        let fail = |layer: &Layer, p: &crate::layer::Parcel, reason: String| Rejection {
+            layer: layer.kind,
+            file: layer.path.clone(),
+            index: p.index,
+            id: Some(p.id.clone()),
+            status: RejectStatus::Rejected,
+            reason,
+        };
+        let overlays: Vec<Option<ApprovalOverlay>> = results
+            .into_iter()
+            .zip(&approvals)
+            .map(|(r, a)| {
+                r.map_err(|e| rejections.push(fail(&a_layer, &a.parcel, e)))
+                    .ok()
+            })
+            .collect();
+        let supply_overlaps: Vec<Option<SupplyOverlap>> = overlaps
+            .into_iter()
+            .zip(&supplies)
+            .map(|(r, s)| {
+                r.map_err(|e| rejections.push(fail(&s_layer, &s.parcel, e)))
+                    .ok()
+            })
+            .collect();
+        let links_checked = links::check_active(&supplies);
+        let ok_overlaps: Vec<SupplyOverlap> = supply_overlaps.iter().flatten().cloned().collect();
+        let link_issues = if links_checked {
+            links::link_issues(&approvals, &supplies, &ok_overlaps, config)
+        } else {
+            vec![]
+        };
+        rejections.sort_by(|a, b| (a.layer, a.index, a.status).cmp(&(b.layer, b.index, b.status)));
+
+        let account = |layer: &Layer, failed: usize| {
+            let repaired = layer
+                .rejections
+                .iter()
+                .filter(|r| r.status == RejectStatus::Repaired)
+                .count();
+            LayerAccount {
+                kind: layer.kind,
+                path: layer.path.clone(),
+                read: layer.read,
+                used: layer.parcels.len() - failed,
+                rejected: layer.rejected_count() + failed,
+                repaired,
+            }
+        };
+        let accounts = vec![
+            account(&a_layer, overlays.iter().filter(|o| o.is_none()).count()),
+            account(
+                &s_layer,
+                supply_overlaps.iter().filter(|o| o.is_none()).count(),
+            ),
+        ];
+        Ok(Audit {
+            config: config.clone(),
+            as_of: inputs.as_of,
+            crs,
+            approvals,
+            supplies,
+            overlays,
+            supply_overlaps,
+            link_issues,
+            links_checked,
+            rejections,
+            accounts,
+        })
+    }
+
+    /// Age of approval `i` in years at the evaluation date, when its PZRQ is known.
+    pub fn age_years(&self, i: usize) -> Option<f64> {
+        self.approvals[i]
+            .pzrq
+            .map(|d| crate::dates::age_years(d, self.as_of))
+    }
+
+    /// Number of supplies overlapping each approval with more than the sliver area.
+    pub fn supplies_per_approval(&self) -> Vec<usize> {
+        let min = self.config.slivers.min_area_m2.max(1e-6);
+        let mut n = vec![0; self.approvals.len()];
+        for o in self.supply_overlaps.iter().flatten() {
+            for &(j, m2) in &o.overlaps {
+                if m2 >= min {
+                    n[j] += 1;
+                }
+            }
+        }
+        n
+    }
+
+    /// Attribute-method supplied area per approval (DOMAIN 1.5 method 1): the summed area of the
+    /// supplies that name it, each supply's area split evenly over the approvals it names.
+    pub fn attribute_supplied(&self) -> Vec<f64> {
+        let by_number: std::collections::HashMap<String, usize> = self
+            .approvals
+            .iter()
+            .enumerate()
+            .map(|(i, a)| (crate::model::normalize_pzwh(&a.pzwh), i))
+            .collect();
+        let mut out = vec![0.0; self.approvals.len()];
+        for (s, o) in self.supplies.iter().zip(&self.supply_overlaps) {
+            let Some(o) = o else { continue };
+            let named: Vec<usize> = s
+                .pzwh
+                .iter()
+                .filter_map(|n| by_number.get(&crate::model::normalize_pzwh(n)).copied())
+                .collect();
+            for &j in &named {
+                out[j] += o.area_m2 / named.len() as f64;
+            }
+        }
+        out
+    }
+
+    /// Totals over all audited approvals.
+    pub fn totals(&self) -> Totals {
+        let mut t = Totals::default();
+        for o in self.overlays.iter().flatten() {
+            t.approvals += 1;
+            t.area_m2 += o.area_m2;
+            t.supplied_m2 += o.supplied_m2;
+            t.unsupplied_m2 += o.unsupplied_m2;
+            t.sliver_m2 += o.sliver_m2;
+            t.remnant_m2 += o.remnant_m2;
+            t.remnant_parts += o.remnants.len();
+            t.overlap_m2 += o.overlap_m2;
+        }
+        t
+    }
+}
+
+/// Sums over approvals.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Totals {
+    /// Approvals audited.
+    pub approvals: usize,
+    /// Audited approval area (re-approved land counted once under `earliest_wins`).
+    pub area_m2: f64,
+    /// Supplied.
+    pub supplied_m2: f64,
+    /// Unsupplied (slivers + remnants).
+    pub unsupplied_m2: f64,
+    /// Unsupplied in slivers.
+    pub sliver_m2: f64,
+    /// Unsupplied in real remnants.
+    pub remnant_m2: f64,
+    /// Number of real remnant parts.
+    pub remnant_parts: usize,
+    /// Land of approvals already counted under earlier approvals.
+    pub overlap_m2: f64,
+}
+
+impl Totals {
+    /// 供地率 = supplied / approved; `None` when nothing was approved.
+    pub fn supply_rate(&self) -> Option<f64> {
+        (self.area_m2 > 0.0).then(|| self.supplied_m2 / self.area_m2)
+    }
+}

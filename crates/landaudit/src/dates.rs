@@ -1,0 +1,113 @@
+//! Dates as bureaus write them (DOMAIN 0): `YYYY-MM-DD`, `YYYY/MM/DD`, `YYYYMMDD`, `YYYY.MM.DD`,
+//! `YYYY年M月D日`, or a GIS date-time whose time part is ignored.
+
+use chrono::{Datelike, NaiveDate};
+
+/// Parses a date; `None` when the text is not a real calendar date.
+///
+/// ```
+/// use chrono::NaiveDate;
+/// use landaudit::dates::parse_date;
+/// let d = NaiveDate::from_ymd_opt(2019, 3, 7).unwrap();
+/// for s in ["2019-03-07", "2019/3/7", "20190307", "2019.03.07", "2019年3月7日", "2019-03-07T00:00:00"] {
+///     assert_eq!(parse_date(s), Some(d), "{s}");
+/// }
+/// assert_eq!(parse_date("2019-02-30"), None);
+/// ```
+pub fn parse_date(text: &str) -> Option<NaiveDate> {
+    let t = text.trim();
+    // Drop a time part: "2019-03-07T00:00:00", "2019/03/07 00:00:00".
+    let t = t.split(['T', ' ']).next().unwrap_or(t);
+    if t.len() == 8 && t.bytes().all(|b| b.is_ascii_digit()) {
+        return NaiveDate::from_ymd_opt(
+            t[0..4].parse().ok()?,
+            t[4..6].parse().ok()?,
+            t[6..8].parse().ok()?,
+        );
+    }
+    let parts: Vec<&str> = t
+        .trim_end_matches('日')
+        .split(['-', '/', '.', '年', '月'])
+        .collect();
+    if parts.len() != 3 || parts[0].len() != 4 {
+        return None;
+    }
+    let num = |s: &str| -> Option<u32> {
+        (!s.is_empty() && s.len() <= 2 && s.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| s.parse().ok())
+            .flatten()
+    };
+    NaiveDate::from_ymd_opt(parts[0].parse().ok()?, num(parts[1])?, num(parts[2])?)
+}
+
+/// Age in years from `from` to `at`: completed calendar years plus the elapsed fraction of the
+/// current year, so that `floor(age)` is exactly the number of anniversaries reached ("满 N 年"
+/// counted on the same calendar day; an anniversary on 29 February falls on 28 February in common
+/// years). Negative when `at` is before `from`.
+///
+/// ```
+/// use chrono::NaiveDate;
+/// use landaudit::dates::age_years;
+/// let d = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+/// assert_eq!(age_years(d(2020, 3, 1), d(2025, 3, 1)), 5.0);
+/// assert!(age_years(d(2020, 3, 1), d(2025, 2, 28)) < 5.0);
+/// ```
+pub fn age_years(from: NaiveDate, at: NaiveDate) -> f64 {
+    if at < from {
+        return -age_years(at, from);
+    }
+    let mut years = at.year() - from.year();
+    if add_years(from, years) > at {
+        years -= 1;
+    }
+    let last = add_years(from, years);
+    let next = add_years(from, years + 1);
+    let frac = (at - last).num_days() as f64 / (next - last).num_days() as f64;
+    years as f64 + frac
+}
+
+/// The same calendar day `n` years later; 29 February becomes 28 February in a common year.
+pub fn add_years(d: NaiveDate, n: i32) -> NaiveDate {
+    let y = d.year() + n;
+    NaiveDate::from_ymd_opt(y, d.month(), d.day())
+        .or_else(|| NaiveDate::from_ymd_opt(y, d.month(), 28))
+        .expect("28th of a month always exists")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(y: i32, m: u32, dd: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, dd).unwrap()
+    }
+
+    #[test]
+    fn rejects_garbage() {
+        for s in [
+            "",
+            "abc",
+            "2019",
+            "2019-13-01",
+            "19-03-07",
+            "2019-3",
+            "201903077",
+        ] {
+            assert_eq!(parse_date(s), None, "{s}");
+        }
+    }
+
+    #[test]
+    fn age_boundaries() {
+        // One day before the 2nd anniversary: 1 completed year and 364/365 of the next.
+        assert_eq!(
+            age_years(d(2020, 6, 30), d(2022, 6, 29)),
+            1.0 + 364.0 / 365.0
+        );
+        assert_eq!(age_years(d(2020, 6, 30), d(2022, 6, 30)), 2.0);
+        // Leap day: anniversary in a common year on 28 Feb.
+        assert_eq!(age_years(d(2020, 2, 29), d(2021, 2, 28)), 1.0);
+        assert!(age_years(d(2020, 2, 29), d(2021, 2, 27)) < 1.0);
+        assert_eq!(age_years(d(2021, 1, 1), d(2020, 1, 1)), -1.0);
+    }
+}

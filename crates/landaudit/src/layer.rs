@@ -1,0 +1,210 @@
+//! Parcel layers: what a loaded file holds after validation, and the list of what was left out.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use geo::MultiPolygon;
+
+use crate::crs::Crs;
+
+/// The kinds of layer landaudit reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum LayerKind {
+    /// 批次 / 单独选址 approvals of new construction land.
+    Approvals,
+    /// 供地 parcels.
+    Supplies,
+}
+
+impl LayerKind {
+    /// The layer's name as used in file names, config sections and reports.
+    pub fn name(self) -> &'static str {
+        match self {
+            LayerKind::Approvals => "approvals",
+            LayerKind::Supplies => "supplies",
+        }
+    }
+
+    /// The canonical field names of this layer (DOMAIN.md section 0).
+    pub fn canonical_fields(self) -> &'static [&'static str] {
+        match self {
+            LayerKind::Approvals => &["pzwh", "pzrq", "pcmc", "pzmj", "xzqdm", "lx"],
+            LayerKind::Supplies => &[
+                "dzjgh", "pzwh", "gyfs", "htqdrq", "ydkgrq", "ydjgrq", "sjkgrq", "sjjgrq", "zzrq",
+                "ykfmj", "ztz", "ytz", "jk", "zfyy", "xzqdm",
+            ],
+        }
+    }
+
+    /// The canonical name of the identifier field.
+    pub fn id_field(self) -> &'static str {
+        match self {
+            LayerKind::Approvals => "pzwh",
+            LayerKind::Supplies => "dzjgh",
+        }
+    }
+}
+
+/// A typed attribute value (JSON null is stored as absence).
+#[derive(Debug, Clone, PartialEq)]
+pub enum AttrValue {
+    /// Text.
+    Text(String),
+    /// An integer.
+    Int(i64),
+    /// A real number.
+    Real(f64),
+    /// A boolean.
+    Bool(bool),
+}
+
+impl AttrValue {
+    /// The value as text, as a bureau analyst would type it (integers without decimals).
+    pub fn to_text(&self) -> String {
+        match self {
+            AttrValue::Text(s) => s.clone(),
+            AttrValue::Int(i) => i.to_string(),
+            AttrValue::Real(r) => r.to_string(),
+            AttrValue::Bool(b) => b.to_string(),
+        }
+    }
+}
+
+/// The attributes of one feature, keyed by canonical field name.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Attributes(BTreeMap<&'static str, AttrValue>);
+
+impl Attributes {
+    /// Sets a canonical field.
+    pub fn insert(&mut self, field: &'static str, value: AttrValue) {
+        self.0.insert(field, value);
+    }
+
+    /// The raw value of a canonical field.
+    pub fn get(&self, field: &str) -> Option<&AttrValue> {
+        self.0.get(field)
+    }
+
+    /// The value as trimmed text; `None` when absent or blank.
+    pub fn text(&self, field: &str) -> Option<String> {
+        let t = self.get(field)?.to_text();
+        let t = t.trim();
+        (!t.is_empty()).then(|| t.to_string())
+    }
+
+    /// The value as a number: numbers as they are, text parsed (thousands separators removed).
+    /// `Ok(None)` when absent or blank, `Err` with the offending text when unparseable.
+    pub fn number(&self, field: &str) -> Result<Option<f64>, String> {
+        match self.get(field) {
+            None => Ok(None),
+            Some(AttrValue::Int(i)) => Ok(Some(*i as f64)),
+            Some(AttrValue::Real(r)) if r.is_finite() => Ok(Some(*r)),
+            Some(AttrValue::Real(r)) => Err(r.to_string()),
+            Some(AttrValue::Bool(b)) => Err(b.to_string()),
+            Some(AttrValue::Text(s)) => {
+                let t = s.trim().replace([',', '，'], "");
+                if t.is_empty() {
+                    return Ok(None);
+                }
+                t.parse::<f64>()
+                    .ok()
+                    .filter(|v| v.is_finite())
+                    .map(Some)
+                    .ok_or_else(|| s.clone())
+            }
+        }
+    }
+
+    /// The value as a date (see [`crate::dates::parse_date`]). `Ok(None)` when absent or blank.
+    pub fn date(&self, field: &str) -> Result<Option<chrono::NaiveDate>, String> {
+        match self.get(field) {
+            None => Ok(None),
+            Some(v) => {
+                let t = v.to_text();
+                if t.trim().is_empty() {
+                    return Ok(None);
+                }
+                crate::dates::parse_date(&t).map(Some).ok_or(t)
+            }
+        }
+    }
+}
+
+/// One valid parcel of a layer.
+#[derive(Debug, Clone)]
+pub struct Parcel {
+    /// Zero-based index of the feature in its file.
+    pub index: usize,
+    /// The identifier (PZWH for approvals, DZJGH for supplies).
+    pub id: String,
+    /// Valid, consistently oriented (CCW exterior, CW holes) geometry.
+    pub geometry: MultiPolygon<f64>,
+    /// Canonical attributes.
+    pub attrs: Attributes,
+}
+
+/// What happened to a feature that was not used as it came.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum RejectStatus {
+    /// Left out of the analysis.
+    Rejected,
+    /// Repaired (with `--repair`) and used.
+    Repaired,
+    /// Used, but an attribute could not be read (the reason says which).
+    Warning,
+}
+
+impl RejectStatus {
+    /// Lower-case name for reports.
+    pub fn name(self) -> &'static str {
+        match self {
+            RejectStatus::Rejected => "rejected",
+            RejectStatus::Repaired => "repaired",
+            RejectStatus::Warning => "warning",
+        }
+    }
+}
+
+/// A feature that was left out or changed, with the reason.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Rejection {
+    /// The layer.
+    pub layer: LayerKind,
+    /// The file the feature came from.
+    pub file: PathBuf,
+    /// Zero-based index of the feature in the file.
+    pub index: usize,
+    /// The feature's id when it had one.
+    pub id: Option<String>,
+    /// Rejected, repaired or warning.
+    pub status: RejectStatus,
+    /// Why, in one line naming the field where a field is concerned.
+    pub reason: String,
+}
+
+/// A loaded layer: the valid parcels and the features that were left out.
+#[derive(Debug, Clone)]
+pub struct Layer {
+    /// The layer's kind.
+    pub kind: LayerKind,
+    /// The file read.
+    pub path: PathBuf,
+    /// The declared coordinate reference system.
+    pub crs: Crs,
+    /// Number of features in the file.
+    pub read: usize,
+    /// Valid parcels, in file order.
+    pub parcels: Vec<Parcel>,
+    /// Rejected, repaired and warned features, in file order.
+    pub rejections: Vec<Rejection>,
+}
+
+impl Layer {
+    /// Number of features left out of the analysis.
+    pub fn rejected_count(&self) -> usize {
+        self.rejections
+            .iter()
+            .filter(|r| r.status == RejectStatus::Rejected)
+            .count()
+    }
+}

@@ -1,0 +1,83 @@
+//! `approvals.csv`: one row per audited approval, sorted by PZWH.
+
+use std::path::Path;
+
+use crate::audit::Audit;
+use crate::error::Result;
+use crate::report::{RoundedAreas, opt, r3, write_csv};
+
+/// Column names; the first fourteen are the contract with bureau tooling.
+pub const HEADER: &[&str] = &[
+    "pzwh",
+    "pcmc",
+    "xzqdm",
+    "pzrq",
+    "age_years",
+    "area_m2",
+    "supplied_m2",
+    "unsupplied_m2",
+    "sliver_m2",
+    "remnant_m2",
+    "remnant_parts",
+    "supply_rate",
+    "n_supplies",
+    "status",
+    "status_label",
+    "lx",
+    "pzmj_m2",
+    "overlap_m2",
+    "attr_supplied_m2",
+    "remnant_ha",
+    "remnant_mu",
+];
+
+/// Writes `approvals.csv`.
+pub fn write(audit: &Audit, path: &Path) -> Result<()> {
+    let n_supplies = audit.supplies_per_approval();
+    let attr = audit.attribute_supplied();
+    let mut rows: Vec<(String, Vec<String>)> = audit
+        .overlays
+        .iter()
+        .flatten()
+        .map(|o| {
+            let a = &audit.approvals[o.approval];
+            let r = RoundedAreas::of(o);
+            let rate = if r.area > 0.0 {
+                format!("{:.4}", r.supplied / r.area)
+            } else {
+                String::new()
+            };
+            let row = vec![
+                a.pzwh.clone(),
+                opt(&a.pcmc),
+                opt(&a.xzqdm),
+                opt(&a.pzrq),
+                audit
+                    .age_years(o.approval)
+                    .map(|y| format!("{y:.2}"))
+                    .unwrap_or_default(),
+                format!("{:.3}", r.area),
+                format!("{:.3}", r.supplied),
+                format!("{:.3}", r.unsupplied),
+                format!("{:.3}", r.sliver),
+                format!("{:.3}", r.remnant),
+                o.remnants.len().to_string(),
+                rate,
+                n_supplies[o.approval].to_string(),
+                o.status.name().to_string(),
+                o.status.label().to_string(),
+                opt(&a.lx),
+                a.pzmj_m2
+                    .map(|v| format!("{:.3}", r3(v)))
+                    .unwrap_or_default(),
+                format!("{:.3}", r3(o.overlap_m2)),
+                format!("{:.3}", r3(attr[o.approval])),
+                format!("{:.4}", crate::units::ha(r.remnant)),
+                format!("{:.4}", crate::units::mu(r.remnant)),
+            ];
+            (a.pzwh.clone(), row)
+        })
+        .collect();
+    rows.sort_by(|a, b| a.0.cmp(&b.0));
+    write_csv(path, HEADER, rows.into_iter().map(|r| r.1).collect())
+}

@@ -1,0 +1,79 @@
+//! Outputs of an audit, one file per output kind, each written atomically.
+
+pub mod approvals_csv;
+pub mod links_csv;
+pub mod rejected_csv;
+pub mod summary_md;
+pub mod unsupplied_geojson;
+
+use std::path::{Path, PathBuf};
+
+use crate::audit::Audit;
+use crate::error::{Error, Result};
+
+/// Rounds to millimetre² (3 decimals), the precision of every area column.
+pub(crate) fn r3(x: f64) -> f64 {
+    (x * 1000.0).round() / 1000.0
+}
+
+/// Per-approval areas rounded so that the printed columns add up exactly:
+/// `unsupplied = area − supplied = sliver + remnant`.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct RoundedAreas {
+    pub area: f64,
+    pub supplied: f64,
+    pub unsupplied: f64,
+    pub sliver: f64,
+    pub remnant: f64,
+}
+
+impl RoundedAreas {
+    pub fn of(o: &crate::rules::unsupplied::ApprovalOverlay) -> Self {
+        let area = r3(o.area_m2);
+        let supplied = r3(o.supplied_m2).min(area);
+        let unsupplied = r3(area - supplied);
+        let sliver = r3(o.sliver_m2).min(unsupplied);
+        RoundedAreas {
+            area,
+            supplied,
+            unsupplied,
+            sliver,
+            remnant: r3(unsupplied - sliver),
+        }
+    }
+}
+
+/// Writes every output of `audit` into `dir` (created if missing) and returns the paths written.
+pub fn write_all(audit: &Audit, dir: &Path) -> Result<Vec<PathBuf>> {
+    std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+    let paths = [
+        "approvals.csv",
+        "unsupplied.geojson",
+        "links.csv",
+        "rejected.csv",
+        "summary.md",
+    ]
+    .map(|n| dir.join(n));
+    approvals_csv::write(audit, &paths[0])?;
+    unsupplied_geojson::write(audit, &paths[1])?;
+    links_csv::write(audit, &paths[2])?;
+    rejected_csv::write(audit, &paths[3])?;
+    summary_md::write(audit, &paths[4])?;
+    Ok(paths.to_vec())
+}
+
+/// Writes a CSV file atomically from a header and rows.
+pub(crate) fn write_csv(path: &Path, header: &[&str], rows: Vec<Vec<String>>) -> Result<()> {
+    crate::io::atomic::write_atomic(path, |w| {
+        let mut c = csv::Writer::from_writer(w);
+        c.write_record(header)?;
+        for r in rows {
+            c.write_record(&r)?;
+        }
+        c.flush()
+    })
+}
+
+pub(crate) fn opt<T: ToString>(v: &Option<T>) -> String {
+    v.as_ref().map(|v| v.to_string()).unwrap_or_default()
+}

@@ -1,0 +1,254 @@
+//! `summary.md`: what a bureau chief reads first — counts, areas in m², 公顷 and 亩, 供地率,
+//! unsupplied land by approval age, the link check, and the input accounting.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::path::Path;
+
+use crate::audit::Audit;
+use crate::error::Result;
+use crate::io::atomic::write_atomic;
+use crate::report::RoundedAreas;
+use crate::rules::unsupplied::ApprovalStatus;
+use crate::units::{ha, mu};
+
+fn area_row(out: &mut String, name: &str, m2: f64) {
+    let _ = writeln!(out, "| {name} | {m2:.2} | {:.4} | {:.2} |", ha(m2), mu(m2));
+}
+
+/// Age bucket labels for boundaries `[b0, b1, …]`: `<b0`, `b0–b1`, …, `≥bn`.
+pub fn bucket_labels(bounds: &[u32]) -> Vec<String> {
+    let mut labels = Vec::new();
+    if let Some(first) = bounds.first() {
+        labels.push(format!("<{first} 年"));
+    }
+    for w in bounds.windows(2) {
+        labels.push(format!("{}–{} 年", w[0], w[1]));
+    }
+    match bounds.last() {
+        Some(last) => labels.push(format!("≥{last} 年")),
+        None => labels.push("全部".into()),
+    }
+    labels
+}
+
+/// The bucket of an age for boundaries `bounds` (ages on a boundary go to the older bucket).
+pub fn bucket_of(age: f64, bounds: &[u32]) -> usize {
+    bounds.iter().take_while(|&&b| age >= b as f64).count()
+}
+
+/// Renders the summary as Markdown.
+pub fn render(audit: &Audit) -> String {
+    let mut s = String::new();
+    let t = audit.totals();
+    let cfg = &audit.config;
+    let _ = writeln!(s, "# 批而未供 audit summary\n");
+    let _ = writeln!(
+        s,
+        "- Evaluation date (评估日): {}\n- CRS: {} (areas are planar m² in this CRS)\n- Slivers: parts narrower than {} m everywhere or smaller than {} m²\n- Overlapping approvals: {}\n",
+        audit.as_of,
+        audit.crs,
+        cfg.slivers.min_width_m,
+        cfg.slivers.min_area_m2,
+        match cfg.approvals.overlap {
+            crate::config::ApprovalOverlap::EarliestWins =>
+                "land approved twice counts once, under the earlier approval",
+            crate::config::ApprovalOverlap::Independent =>
+                "each approval audited whole (re-approved land may count twice)",
+        }
+    );
+
+    let _ = writeln!(s, "## Inputs\n");
+    let _ = writeln!(
+        s,
+        "| layer | file | read | used | rejected | repaired | read = used + rejected |"
+    );
+    let _ = writeln!(s, "|---|---|---:|---:|---:|---:|---|");
+    for a in &audit.accounts {
+        let _ = writeln!(
+            s,
+            "| {} | {} | {} | {} | {} | {} | {} |",
+            a.kind.name(),
+            a.path.display(),
+            a.read,
+            a.used,
+            a.rejected,
+            a.repaired,
+            if a.read == a.used + a.rejected {
+                "yes"
+            } else {
+                "**NO**"
+            }
+        );
+    }
+
+    let mut by_status: BTreeMap<ApprovalStatus, (usize, f64)> = BTreeMap::new();
+    let mut rounded = (0.0, 0.0, 0.0, 0.0, 0.0);
+    for o in audit.overlays.iter().flatten() {
+        let e = by_status.entry(o.status).or_default();
+        e.0 += 1;
+        e.1 += o.remnant_m2;
+        let r = RoundedAreas::of(o);
+        rounded.0 += r.area;
+        rounded.1 += r.supplied;
+        rounded.2 += r.unsupplied;
+        rounded.3 += r.sliver;
+        rounded.4 += r.remnant;
+    }
+    let _ = writeln!(s, "\n## Areas\n");
+    let _ = writeln!(s, "| | m² | 公顷 | 亩 |\n|---|---:|---:|---:|");
+    area_row(&mut s, "已批 approved", rounded.0);
+    area_row(&mut s, "已供 supplied", rounded.1);
+    area_row(&mut s, "未供 unsupplied", rounded.2);
+    area_row(&mut s, "  of which slivers 碎片", rounded.3);
+    area_row(&mut s, "  of which real remnants 批而未供", rounded.4);
+    if t.overlap_m2 > 0.0 {
+        area_row(
+            &mut s,
+            "re-approved land counted under an earlier approval",
+            t.overlap_m2,
+        );
+    }
+    let _ = writeln!(
+        s,
+        "\n**供地率 (supply rate)**: {}  \nApprovals: {} audited, {} real remnant parts.\n",
+        t.supply_rate()
+            .map(|r| format!("{:.2}%", r * 100.0))
+            .unwrap_or_else(|| "n/a".into()),
+        t.approvals,
+        t.remnant_parts
+    );
+    let _ = writeln!(
+        s,
+        "| status | approvals | real remnant m² |\n|---|---:|---:|"
+    );
+    for (st, (n, m2)) in &by_status {
+        let _ = writeln!(s, "| {} {} | {n} | {m2:.2} |", st.name(), st.label());
+    }
+
+    let bounds = &cfg.approvals.age_buckets;
+    let labels = bucket_labels(bounds);
+    let mut buckets = vec![(0usize, 0.0f64, 0.0f64); labels.len() + 1];
+    for o in audit.overlays.iter().flatten() {
+        let b = match audit.age_years(o.approval) {
+            Some(age) => bucket_of(age, bounds),
+            None => labels.len(),
+        };
+        let r = RoundedAreas::of(o);
+        buckets[b].0 += 1;
+        buckets[b].1 += r.unsupplied;
+        buckets[b].2 += r.remnant;
+    }
+    let _ = writeln!(
+        s,
+        "\n## Unsupplied land by approval age (at {})\n",
+        audit.as_of
+    );
+    let _ = writeln!(
+        s,
+        "| age | approvals | unsupplied m² | real remnant m² | real remnant 公顷 | real remnant 亩 |\n|---|---:|---:|---:|---:|---:|"
+    );
+    for (i, (n, un, rem)) in buckets.iter().enumerate() {
+        let label = labels
+            .get(i)
+            .cloned()
+            .unwrap_or_else(|| "date unknown".into());
+        if i == labels.len() && *n == 0 {
+            continue;
+        }
+        let _ = writeln!(
+            s,
+            "| {label} | {n} | {un:.2} | {rem:.2} | {:.4} | {:.2} |",
+            ha(*rem),
+            mu(*rem)
+        );
+    }
+
+    let _ = writeln!(
+        s,
+        "\n## Attribute link check (PZWH of supplies vs overlay)\n"
+    );
+    if audit.links_checked {
+        let mut kinds: BTreeMap<&str, usize> = BTreeMap::new();
+        for l in &audit.link_issues {
+            *kinds.entry(l.kind.name()).or_default() += 1;
+        }
+        if kinds.is_empty() {
+            let _ = writeln!(s, "No disagreements.");
+        } else {
+            let _ = writeln!(s, "| kind | supplies | meaning |\n|---|---:|---|");
+            for l in [
+                crate::rules::links::LinkIssueKind::UnknownApproval,
+                crate::rules::links::LinkIssueKind::NamedNotOverlapping,
+                crate::rules::links::LinkIssueKind::OverlapsUnnamed,
+            ] {
+                if let Some(n) = kinds.get(l.name()) {
+                    let _ = writeln!(s, "| {} | {n} | {} |", l.name(), l.label());
+                }
+            }
+            let _ = writeln!(s, "\nDetails in `links.csv`.");
+        }
+    } else {
+        let _ = writeln!(
+            s,
+            "Skipped: no supply carries a PZWH (field `{}`).",
+            cfg.fields.supplies.source_for("pzwh")
+        );
+    }
+
+    let mut top: Vec<_> = audit
+        .overlays
+        .iter()
+        .flatten()
+        .filter(|o| o.remnant_m2 > 0.0)
+        .collect();
+    top.sort_by(|a, b| b.remnant_m2.total_cmp(&a.remnant_m2));
+    if !top.is_empty() {
+        let _ = writeln!(s, "\n## Largest unsupplied approvals\n");
+        let _ = writeln!(
+            s,
+            "| PZWH | 批次名称 | 批准日期 | remnant m² | 亩 | status |\n|---|---|---|---:|---:|---|"
+        );
+        for o in top.iter().take(10) {
+            let a = &audit.approvals[o.approval];
+            let _ = writeln!(
+                s,
+                "| {} | {} | {} | {:.2} | {:.2} | {} |",
+                a.pzwh,
+                a.pcmc.as_deref().unwrap_or(""),
+                a.pzrq.map(|d| d.to_string()).unwrap_or_default(),
+                o.remnant_m2,
+                mu(o.remnant_m2),
+                o.status.label()
+            );
+        }
+    }
+    let rejected = audit.rejections.len();
+    let _ = writeln!(
+        s,
+        "\n## Files\n\n- `approvals.csv`: per approval\n- `unsupplied.geojson`: the real remnant polygons\n- `links.csv`: PZWH disagreements\n- `rejected.csv`: {rejected} features rejected, repaired or warned about, with reasons"
+    );
+    s
+}
+
+/// Writes `summary.md`.
+pub fn write(audit: &Audit, path: &Path) -> Result<()> {
+    let text = render(audit);
+    write_atomic(path, |w| w.write_all(text.as_bytes()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn buckets() {
+        let b = [2, 5];
+        assert_eq!(bucket_labels(&b).len(), 3);
+        assert_eq!(bucket_of(1.99, &b), 0);
+        assert_eq!(bucket_of(2.0, &b), 1);
+        assert_eq!(bucket_of(4.999, &b), 1);
+        assert_eq!(bucket_of(5.0, &b), 2);
+        assert_eq!(bucket_of(30.0, &b), 2);
+    }
+}

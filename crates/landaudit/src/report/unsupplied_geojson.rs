@@ -1,0 +1,54 @@
+//! `unsupplied.geojson`: one feature per real remnant part, in the input CRS.
+
+use std::path::Path;
+
+use geo::{Area, MultiPolygon};
+use serde_json::{Map, Value, json};
+
+use crate::audit::Audit;
+use crate::error::Result;
+use crate::io::geojson_write::write_features;
+use crate::report::r3;
+
+/// Writes `unsupplied.geojson`: features sorted by PZWH, parts by decreasing area.
+pub fn write(audit: &Audit, path: &Path) -> Result<()> {
+    let mut features: Vec<(String, f64, Map<String, Value>, MultiPolygon<f64>)> = Vec::new();
+    for o in audit.overlays.iter().flatten() {
+        let a = &audit.approvals[o.approval];
+        let age = audit
+            .age_years(o.approval)
+            .map(|y| (y * 100.0).round() / 100.0);
+        let mut parts: Vec<(f64, &geo::Polygon<f64>)> =
+            o.remnants.iter().map(|p| (p.unsigned_area(), p)).collect();
+        parts.sort_by(|x, y| y.0.total_cmp(&x.0));
+        for (k, (area, p)) in parts.into_iter().enumerate() {
+            let props = json!({
+                "pzwh": a.pzwh,
+                "part": k + 1,
+                "pcmc": a.pcmc,
+                "xzqdm": a.xzqdm,
+                "pzrq": a.pzrq.map(|d| d.to_string()),
+                "age_years": age,
+                "area_m2": r3(area),
+                "area_ha": (crate::units::ha(area) * 1e4).round() / 1e4,
+                "area_mu": (crate::units::mu(area) * 1e4).round() / 1e4,
+                "status": o.status.name(),
+            });
+            let Value::Object(props) = props else {
+                unreachable!("json! of an object literal")
+            };
+            features.push((
+                a.pzwh.clone(),
+                -area,
+                props,
+                MultiPolygon::new(vec![p.clone()]),
+            ));
+        }
+    }
+    features.sort_by(|x, y| x.0.cmp(&y.0).then(x.1.total_cmp(&y.1)));
+    write_features(
+        path,
+        &audit.crs,
+        features.iter().map(|(_, _, props, g)| (props.clone(), g)),
+    )
+}

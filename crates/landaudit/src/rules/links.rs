@@ -1,0 +1,174 @@
+//! The attribute cross-check (DOMAIN 1.5 method 1 against method 2): a supply's PZWH names the
+//! approvals it draws on; the overlay says which approvals it lies in. Disagreements are reported.
+
+use std::collections::HashMap;
+
+use geo::BoundingRect;
+use rayon::prelude::*;
+
+use crate::config::Config;
+use crate::index::ParcelIndex;
+use crate::model::{Approval, Supply, normalize_pzwh};
+use crate::overlay::{self, guarded, intersection_area};
+
+/// How one supply overlaps the approvals.
+#[derive(Debug, Clone)]
+pub struct SupplyOverlap {
+    /// Position of the supply in the supplies slice.
+    pub supply: usize,
+    /// The supply's area (m²).
+    pub area_m2: f64,
+    /// `(approval position, overlap m²)` for every approval it overlaps with positive area.
+    pub overlaps: Vec<(usize, f64)>,
+}
+
+/// What kind of disagreement a link issue is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum LinkIssueKind {
+    /// The supply names an approval number that is not in the approvals layer.
+    UnknownApproval,
+    /// The supply names an approval it does not lie in (overlap below `links.min_share`).
+    NamedNotOverlapping,
+    /// The supply overlaps an approval substantially (≥ `links.substantial_share`) without naming it.
+    OverlapsUnnamed,
+}
+
+impl LinkIssueKind {
+    /// Machine name.
+    pub fn name(self) -> &'static str {
+        match self {
+            LinkIssueKind::UnknownApproval => "unknown_approval",
+            LinkIssueKind::NamedNotOverlapping => "named_not_overlapping",
+            LinkIssueKind::OverlapsUnnamed => "overlaps_unnamed",
+        }
+    }
+
+    /// Chinese explanation for reports.
+    pub fn label(self) -> &'static str {
+        match self {
+            LinkIssueKind::UnknownApproval => "所填批准文号在批次图层中不存在",
+            LinkIssueKind::NamedNotOverlapping => "所填批次与供地图斑基本不相交",
+            LinkIssueKind::OverlapsUnnamed => "压盖批次但未填写其批准文号",
+        }
+    }
+}
+
+/// One disagreement between a supply's PZWH and the overlay.
+#[derive(Debug, Clone)]
+pub struct LinkIssue {
+    /// Position of the supply.
+    pub supply: usize,
+    /// Kind.
+    pub kind: LinkIssueKind,
+    /// The approval number concerned (as the supply wrote it, or the overlapped approval's).
+    pub pzwh: String,
+    /// Position of the approval when it exists.
+    pub approval: Option<usize>,
+    /// Overlap of supply and approval (m²).
+    pub overlap_m2: f64,
+    /// Overlap as a share of the supply's area.
+    pub share: f64,
+}
+
+/// Overlap of every supply with the approvals, in parallel; `Err` where the engine failed.
+pub fn supply_overlaps(
+    approvals: &[Approval],
+    approval_index: &ParcelIndex,
+    supplies: &[Supply],
+) -> Vec<Result<SupplyOverlap, String>> {
+    supplies
+        .par_iter()
+        .enumerate()
+        .map(|(i, s)| {
+            guarded(|| {
+                let g = s.geometry();
+                let overlaps = match g.bounding_rect() {
+                    Some(r) => approval_index
+                        .candidates(r)
+                        .into_iter()
+                        .filter_map(|j| {
+                            let a = intersection_area(g, approvals[j].geometry());
+                            (a > 0.0).then_some((j, a))
+                        })
+                        .collect(),
+                    None => vec![],
+                };
+                SupplyOverlap {
+                    supply: i,
+                    area_m2: overlay::area(g),
+                    overlaps,
+                }
+            })
+        })
+        .collect()
+}
+
+/// Whether the check can run: some supply names an approval.
+pub fn check_active(supplies: &[Supply]) -> bool {
+    supplies.iter().any(|s| !s.pzwh.is_empty())
+}
+
+/// Compares each supply's named approvals with the approvals it overlaps.
+pub fn link_issues(
+    approvals: &[Approval],
+    supplies: &[Supply],
+    overlaps: &[SupplyOverlap],
+    cfg: &Config,
+) -> Vec<LinkIssue> {
+    let by_number: HashMap<String, usize> = approvals
+        .iter()
+        .enumerate()
+        .map(|(i, a)| (normalize_pzwh(&a.pzwh), i))
+        .collect();
+    let mut issues = Vec::new();
+    for o in overlaps {
+        let s = &supplies[o.supply];
+        let share = |m2: f64| if o.area_m2 > 0.0 { m2 / o.area_m2 } else { 0.0 };
+        let overlap_with = |j: usize| {
+            o.overlaps
+                .iter()
+                .find(|(k, _)| *k == j)
+                .map_or(0.0, |(_, m2)| *m2)
+        };
+        let mut named = Vec::new();
+        for name in &s.pzwh {
+            match by_number.get(&normalize_pzwh(name)) {
+                None => issues.push(LinkIssue {
+                    supply: o.supply,
+                    kind: LinkIssueKind::UnknownApproval,
+                    pzwh: name.clone(),
+                    approval: None,
+                    overlap_m2: 0.0,
+                    share: 0.0,
+                }),
+                Some(&j) => {
+                    named.push(j);
+                    let m2 = overlap_with(j);
+                    if share(m2) < cfg.links.min_share {
+                        issues.push(LinkIssue {
+                            supply: o.supply,
+                            kind: LinkIssueKind::NamedNotOverlapping,
+                            pzwh: name.clone(),
+                            approval: Some(j),
+                            overlap_m2: m2,
+                            share: share(m2),
+                        });
+                    }
+                }
+            }
+        }
+        for &(j, m2) in &o.overlaps {
+            if !named.contains(&j) && share(m2) >= cfg.links.substantial_share {
+                issues.push(LinkIssue {
+                    supply: o.supply,
+                    kind: LinkIssueKind::OverlapsUnnamed,
+                    pzwh: approvals[j].pzwh.clone(),
+                    approval: Some(j),
+                    overlap_m2: m2,
+                    share: share(m2),
+                });
+            }
+        }
+    }
+    issues
+}

@@ -1,0 +1,4 @@
+//! The campaign rules, one file each.
+
+pub mod links;
+pub mod unsupplied;

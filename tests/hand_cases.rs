@@ -1,0 +1,298 @@
+//! Whole-run tests on small layers whose answers are worked out by hand (areas of rectangles).
+
+mod common;
+
+use chrono::NaiveDate;
+use common::*;
+use landaudit::{ApprovalStatus, Audit, AuditInputs, Config};
+use serde_json::json;
+
+struct Case {
+    approvals: Vec<serde_json::Value>,
+    supplies: Vec<serde_json::Value>,
+}
+
+/// The hand-worked layout (all rectangles; x, y in metres before the shift):
+/// - A  0..100 × 0..100: S1 0..60 and S2 40..70 (overlapping each other) ⇒ supplied 7,000, remnant 3,000.
+/// - B  200..300 × 0..100 with hole 240..260 × 40..60 (area 9,600); S3 200..300 × 0..50 ⇒ supplied
+///   5,000 − 200 (the hole) = 4,800, remnant 4,800.
+/// - C  400..500 × 0..100; S4 500..600 touches its edge only ⇒ supplied 0, status unsupplied.
+/// - D1 0..100 × 200..300 and D2 100..200 × 200..300; S5 50..150 × 200..300 covers both ⇒ 5,000 each.
+/// - E  600..700 × 0..100; S6 600.3..700 (0.3 m misaligned) ⇒ 30 m² strip, a sliver; status supplied.
+/// - F  800..900 × 0..100; S7 and S8 identical, covering F ⇒ supplied 10,000, not 20,000.
+/// - G1 (2010) 1000..1100 × 0..100, G2 (2015) 1050..1150 × 0..100 ⇒ G2 audited on 1100..1150: 5,000.
+fn case(dx: f64, dy: f64) -> Case {
+    let s = |r: Vec<Vec<[f64; 2]>>| shift(&r, dx, dy);
+    let a = |id: &str, date: &str, r| {
+        feature(
+            json!({"PZWH": id, "PZRQ": date, "PCMC": format!("批次{id}")}),
+            &s(r),
+        )
+    };
+    let mut b_rings = rect(200.0, 0.0, 300.0, 100.0);
+    b_rings.push(vec![
+        [240.0, 40.0],
+        [240.0, 60.0],
+        [260.0, 60.0],
+        [260.0, 40.0],
+        [240.0, 40.0],
+    ]);
+    let approvals = vec![
+        a("A", "2020-01-01", rect(0.0, 0.0, 100.0, 100.0)),
+        a("B", "2020-01-01", b_rings),
+        a("C", "2018-07-01", rect(400.0, 0.0, 500.0, 100.0)),
+        a("D1", "2021-01-01", rect(0.0, 200.0, 100.0, 300.0)),
+        a("D2", "2021-01-01", rect(100.0, 200.0, 200.0, 300.0)),
+        a("E", "2022-01-01", rect(600.0, 0.0, 700.0, 100.0)),
+        a("F", "2022-01-01", rect(800.0, 0.0, 900.0, 100.0)),
+        a("G1", "2010-01-01", rect(1000.0, 0.0, 1100.0, 100.0)),
+        a("G2", "2015-01-01", rect(1050.0, 0.0, 1150.0, 100.0)),
+    ];
+    let sp = |id: &str, pzwh: &str, r| feature(json!({"DZJGH": id, "PZWH": pzwh}), &s(r));
+    let supplies = vec![
+        sp("S1", "A", rect(0.0, 0.0, 60.0, 100.0)),
+        sp("S2", "A", rect(40.0, 0.0, 70.0, 100.0)),
+        sp("S3", "B", rect(200.0, 0.0, 300.0, 50.0)),
+        sp("S4", "C", rect(500.0, 0.0, 600.0, 100.0)),
+        sp("S5", "D1;D2", rect(50.0, 200.0, 150.0, 300.0)),
+        sp("S6", "E", rect(600.3, 0.0, 700.0, 100.0)),
+        sp("S7", "F", rect(800.0, 0.0, 900.0, 100.0)),
+        sp("S8", "NOPE", rect(800.0, 0.0, 900.0, 100.0)),
+    ];
+    Case {
+        approvals,
+        supplies,
+    }
+}
+
+fn run(dx: f64, dy: f64, cfg: &Config) -> Audit {
+    let dir = tempfile::tempdir().unwrap();
+    let c = case(dx, dy);
+    let (a, s) = write_layers(dir.path(), c.approvals, c.supplies);
+    let inputs = AuditInputs {
+        approvals: a,
+        supplies: s,
+        as_of: NaiveDate::from_ymd_opt(2026, 6, 30).unwrap(),
+        repair: false,
+        assume_crs: None,
+    };
+    Audit::run(&inputs, cfg).unwrap()
+}
+
+fn get<'a>(audit: &'a Audit, id: &str) -> &'a landaudit::ApprovalOverlay {
+    audit
+        .overlays
+        .iter()
+        .flatten()
+        .find(|o| audit.approvals[o.approval].pzwh == id)
+        .unwrap()
+}
+
+fn close(a: f64, b: f64) -> bool {
+    (a - b).abs() <= 1e-6 * b.abs().max(1.0)
+}
+
+fn check_all(audit: &Audit) {
+    let expect = [
+        // id, area, supplied, sliver, remnant, status
+        (
+            "A",
+            10_000.0,
+            7_000.0,
+            0.0,
+            3_000.0,
+            ApprovalStatus::Partial,
+        ),
+        ("B", 9_600.0, 4_800.0, 0.0, 4_800.0, ApprovalStatus::Partial),
+        (
+            "C",
+            10_000.0,
+            0.0,
+            0.0,
+            10_000.0,
+            ApprovalStatus::Unsupplied,
+        ),
+        (
+            "D1",
+            10_000.0,
+            5_000.0,
+            0.0,
+            5_000.0,
+            ApprovalStatus::Partial,
+        ),
+        (
+            "D2",
+            10_000.0,
+            5_000.0,
+            0.0,
+            5_000.0,
+            ApprovalStatus::Partial,
+        ),
+        ("E", 10_000.0, 9_970.0, 30.0, 0.0, ApprovalStatus::Supplied),
+        ("F", 10_000.0, 10_000.0, 0.0, 0.0, ApprovalStatus::Supplied),
+        (
+            "G1",
+            10_000.0,
+            0.0,
+            0.0,
+            10_000.0,
+            ApprovalStatus::Unsupplied,
+        ),
+        ("G2", 5_000.0, 0.0, 0.0, 5_000.0, ApprovalStatus::Unsupplied),
+    ];
+    for (id, area, supplied, sliver, remnant, status) in expect {
+        let o = get(audit, id);
+        assert!(close(o.area_m2, area), "{id} area {}", o.area_m2);
+        assert!(
+            close(o.supplied_m2, supplied),
+            "{id} supplied {}",
+            o.supplied_m2
+        );
+        assert!(close(o.sliver_m2, sliver), "{id} sliver {}", o.sliver_m2);
+        assert!(
+            close(o.remnant_m2, remnant),
+            "{id} remnant {}",
+            o.remnant_m2
+        );
+        assert_eq!(o.status, status, "{id}");
+        assert!(close(o.unsupplied_m2, o.sliver_m2 + o.remnant_m2), "{id}");
+    }
+    assert_eq!(get(audit, "A").remnants.len(), 1);
+    assert!(close(get(audit, "G2").overlap_m2, 5_000.0));
+}
+
+#[test]
+fn hand_worked_areas() {
+    check_all(&run(0.0, 0.0, &Config::default()));
+}
+
+#[test]
+fn same_areas_at_zone_prefixed_gauss_krueger_coordinates() {
+    check_all(&run(40_500_000.0, 3_300_000.0, &Config::default()));
+}
+
+#[test]
+fn independent_overlap_audits_re_approved_land_twice() {
+    let cfg = Config::from_toml_str("[approvals]\noverlap = \"independent\"").unwrap();
+    let audit = run(0.0, 0.0, &cfg);
+    assert!(close(get(&audit, "G2").area_m2, 10_000.0));
+    assert_eq!(get(&audit, "G2").overlap_m2, 0.0);
+}
+
+#[test]
+fn sliver_handling_can_be_disabled() {
+    let cfg = Config::from_toml_str("[slivers]\nmin_width_m = 0\nmin_area_m2 = 0").unwrap();
+    let audit = run(0.0, 0.0, &cfg);
+    let e = get(&audit, "E");
+    assert!(close(e.remnant_m2, 30.0), "{}", e.remnant_m2);
+    assert_eq!(e.status, ApprovalStatus::Partial);
+}
+
+#[test]
+fn link_check_finds_the_planted_disagreements() {
+    let audit = run(0.0, 0.0, &Config::default());
+    let mut found: Vec<(String, &str, String)> = audit
+        .link_issues
+        .iter()
+        .map(|l| {
+            (
+                audit.supplies[l.supply].dzjgh.clone(),
+                l.kind.name(),
+                l.pzwh.clone(),
+            )
+        })
+        .collect();
+    found.sort();
+    // S4 names C but only touches it; S8 names a number that does not exist and covers F unnamed.
+    assert_eq!(
+        found,
+        vec![
+            ("S4".to_string(), "named_not_overlapping", "C".to_string()),
+            ("S8".to_string(), "overlaps_unnamed", "F".to_string()),
+            ("S8".to_string(), "unknown_approval", "NOPE".to_string()),
+        ]
+    );
+    // D1 and D2 each get half of S5 by the attribute method, A gets S1 + S2 = 9,000 (they overlap).
+    let attr = audit.attribute_supplied();
+    let idx = |id: &str| audit.approvals.iter().position(|a| a.pzwh == id).unwrap();
+    assert!(close(attr[idx("D1")], 5_000.0));
+    assert!(close(attr[idx("A")], 9_000.0));
+}
+
+#[test]
+fn outputs_are_written_and_add_up() {
+    let audit = run(0.0, 0.0, &Config::default());
+    let out = tempfile::tempdir().unwrap();
+    landaudit::report::write_all(&audit, out.path()).unwrap();
+    let mut rdr = csv::Reader::from_path(out.path().join("approvals.csv")).unwrap();
+    let headers = rdr.headers().unwrap().clone();
+    let want = "pzwh,pcmc,xzqdm,pzrq,age_years,area_m2,supplied_m2,unsupplied_m2,sliver_m2,remnant_m2,remnant_parts,supply_rate,n_supplies,status";
+    assert!(
+        headers
+            .iter()
+            .collect::<Vec<_>>()
+            .join(",")
+            .starts_with(want)
+    );
+    let col = |name: &str| headers.iter().position(|h| h == name).unwrap();
+    let mut n = 0;
+    for rec in rdr.records() {
+        let rec = rec.unwrap();
+        let f = |name: &str| rec[col(name)].parse::<f64>().unwrap();
+        assert!((f("unsupplied_m2") - (f("area_m2") - f("supplied_m2"))).abs() < 5e-4);
+        assert!((f("unsupplied_m2") - (f("sliver_m2") + f("remnant_m2"))).abs() < 5e-4);
+        if &rec[0] == "D1" {
+            assert_eq!(&rec[col("n_supplies")], "1");
+            assert_eq!(&rec[col("supply_rate")], "0.5000");
+            assert_eq!(&rec[col("pzrq")], "2021-01-01");
+            // 2021-01-01 to 2026-06-30: 5 years and 180 of 365 days.
+            assert_eq!(
+                &rec[col("age_years")],
+                format!("{:.2}", 5.0 + 180.0 / 365.0)
+            );
+        }
+        n += 1;
+    }
+    assert_eq!(n, 9);
+    let gj: geojson::GeoJson = std::fs::read_to_string(out.path().join("unsupplied.geojson"))
+        .unwrap()
+        .parse()
+        .unwrap();
+    let geojson::GeoJson::FeatureCollection(fc) = gj else {
+        panic!()
+    };
+    // Real remnant parts: A, B, C, D1, D2, G1, G2 one each.
+    assert_eq!(fc.features.len(), 7);
+    let rejected = std::fs::read_to_string(out.path().join("rejected.csv")).unwrap();
+    assert_eq!(rejected.trim(), "layer,file,index,id,status,reason");
+    let summary = std::fs::read_to_string(out.path().join("summary.md")).unwrap();
+    assert!(summary.contains("供地率"));
+    // Approved 9,600 + 8 × 10,000 − 5,000 (G2's re-approved half) = 84,600 m².
+    assert!(summary.contains("84600.00"), "{summary}");
+}
+
+#[test]
+fn geographic_input_is_refused_with_a_clear_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let (a, s) = write_layers(dir.path(), vec![], vec![]);
+    for p in [&a, &s] {
+        let t = std::fs::read_to_string(p)
+            .unwrap()
+            .replace("EPSG::4549", "EPSG::4490");
+        std::fs::write(p, t).unwrap();
+    }
+    let inputs = AuditInputs {
+        approvals: a,
+        supplies: s,
+        as_of: NaiveDate::from_ymd_opt(2026, 6, 30).unwrap(),
+        repair: false,
+        assume_crs: None,
+    };
+    let e = Audit::run(&inputs, &Config::default())
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("approvals.geojson") && e.contains("geographic"),
+        "{e}"
+    );
+}
