@@ -252,7 +252,7 @@ impl Audit {
         } else {
             vec![]
         };
-        rejections.sort_by(|a, b| (a.layer, a.index, a.status).cmp(&(b.layer, b.index, b.status)));
+        rejections.sort_by_key(|r| (r.layer, r.index, r.status));
 
         let account = |layer: &Layer, failed: usize| {
             let repaired = layer

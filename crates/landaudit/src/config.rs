@@ -38,22 +38,13 @@ pub struct Config {
 }
 
 /// Field mapping of every layer.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct Fields {
     /// Approvals (批次 / 单独选址).
     pub approvals: FieldMap,
     /// Supplies (供地).
     pub supplies: FieldMap,
-}
-
-impl Default for Fields {
-    fn default() -> Self {
-        Fields {
-            approvals: FieldMap::default(),
-            supplies: FieldMap::default(),
-        }
-    }
 }
 
 /// Canonical field name (lower case, as in DOMAIN.md section 0) → source field name. Fields not

@@ -68,10 +68,53 @@ pub fn age_years(from: NaiveDate, at: NaiveDate) -> f64 {
 
 /// The same calendar day `n` years later; 29 February becomes 28 February in a common year.
 pub fn add_years(d: NaiveDate, n: i32) -> NaiveDate {
+    add_years_with(d, n, LeapDay::Feb28)
+}
+
+/// Where an anniversary of 29 February falls in a common year ("满一年" counted on the same
+/// calendar day; DOMAIN 0 leaves the convention to a setting).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LeapDay {
+    /// On 28 February (the last day of the same month; default).
+    #[default]
+    Feb28,
+    /// On 1 March (the day after 28 February).
+    Mar1,
+}
+
+/// The same calendar day `n` years later, with the 29 February convention `leap`.
+///
+/// ```
+/// use chrono::NaiveDate;
+/// use landaudit::dates::{add_years_with, LeapDay};
+/// let d = NaiveDate::from_ymd_opt(2020, 2, 29).unwrap();
+/// assert_eq!(add_years_with(d, 1, LeapDay::Feb28), NaiveDate::from_ymd_opt(2021, 2, 28).unwrap());
+/// assert_eq!(add_years_with(d, 1, LeapDay::Mar1), NaiveDate::from_ymd_opt(2021, 3, 1).unwrap());
+/// assert_eq!(add_years_with(d, 4, LeapDay::Mar1), NaiveDate::from_ymd_opt(2024, 2, 29).unwrap());
+/// ```
+pub fn add_years_with(d: NaiveDate, n: i32, leap: LeapDay) -> NaiveDate {
     let y = d.year() + n;
-    NaiveDate::from_ymd_opt(y, d.month(), d.day())
-        .or_else(|| NaiveDate::from_ymd_opt(y, d.month(), 28))
-        .expect("28th of a month always exists")
+    NaiveDate::from_ymd_opt(y, d.month(), d.day()).unwrap_or_else(|| {
+        match leap {
+            LeapDay::Feb28 => NaiveDate::from_ymd_opt(y, d.month(), 28),
+            LeapDay::Mar1 => NaiveDate::from_ymd_opt(y, 3, 1),
+        }
+        .expect("28 February and 1 March exist in every year")
+    })
+}
+
+/// Whole years and months from `from` to `to` (calendar), e.g. (5, 3) for "5 年 3 个月".
+pub fn years_months(from: NaiveDate, to: NaiveDate) -> (i32, u32) {
+    if to <= from {
+        return (0, 0);
+    }
+    let mut months = (to.year() - from.year()) * 12 + to.month() as i32 - from.month() as i32;
+    if to.day() < from.day() {
+        months -= 1;
+    }
+    let months = months.max(0);
+    (months / 12, (months % 12) as u32)
 }
 
 #[cfg(test)]

@@ -22,6 +22,7 @@
 #![forbid(unsafe_code)]
 
 pub mod audit;
+pub mod cgcs2000;
 pub mod config;
 pub mod crs;
 pub mod dates;

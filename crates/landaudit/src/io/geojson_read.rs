@@ -280,10 +280,10 @@ fn convert_feature(index: usize, text: &str, lookup: &FieldLookup, repair: bool)
         .map_err(|e| (None, format!("not a GeoJSON feature object: {e}")))?;
     let mut attrs = Attributes::default();
     for (key, value) in raw.properties.into_iter().flatten() {
-        if let Some(&canonical) = lookup.by_source.get(&key.to_lowercase()) {
-            if let Some(v) = attr_value(value) {
-                attrs.insert(canonical, v);
-            }
+        if let Some(&canonical) = lookup.by_source.get(&key.to_lowercase())
+            && let Some(v) = attr_value(value)
+        {
+            attrs.insert(canonical, v);
         }
     }
     let id = attrs.text(lookup.id_field);

@@ -12,7 +12,9 @@ use crate::report::r3;
 
 /// Writes `unsupplied.geojson`: features sorted by PZWH, parts by decreasing area.
 pub fn write(audit: &Audit, path: &Path) -> Result<()> {
-    let mut features: Vec<(String, f64, Map<String, Value>, MultiPolygon<f64>)> = Vec::new();
+    // (pzwh, −area for sorting, properties, geometry)
+    type Row = (String, f64, Map<String, Value>, MultiPolygon<f64>);
+    let mut features: Vec<Row> = Vec::new();
     for o in audit.overlays.iter().flatten() {
         let a = &audit.approvals[o.approval];
         let age = audit

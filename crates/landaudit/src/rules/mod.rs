@@ -1,4 +1,5 @@
 //! The campaign rules, one file each.
 
+pub mod idle;
 pub mod links;
 pub mod unsupplied;

@@ -1,0 +1,76 @@
+//! Prints counts and timing of a generated survey: `cargo run --release -p landaudit-synth --example synth_stats -- SCALE SEED [DIR]`.
+use landaudit_synth::{SynthParams, generate, write_survey};
+use std::time::Instant;
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    let scale: f64 = args.get(1).and_then(|s| s.parse().ok()).unwrap_or(1.0);
+    let seed: u64 = args.get(2).and_then(|s| s.parse().ok()).unwrap_or(1);
+    let t = Instant::now();
+    let s = generate(&SynthParams { scale, seed });
+    let dt = t.elapsed();
+    println!(
+        "scale {scale} seed {seed}: generated in {:.3} s",
+        dt.as_secs_f64()
+    );
+    println!(
+        "approvals {} supplies {}",
+        s.approvals.len(),
+        s.supplies.len()
+    );
+    let st = &s.stats;
+    let pct = |a: usize, b: usize| 100.0 * a as f64 / b.max(1) as f64;
+    let na = s.approvals.len();
+    let ns = s.supplies.len();
+    println!(
+        "approvals: multipolygon {} ({:.1}%), hole {} ({:.1}%), overlap pairs {}, 单独选址 {:.1}%, PZMJ off {:.1}%",
+        st.approvals_multipolygon,
+        pct(st.approvals_multipolygon, na),
+        st.approvals_with_hole,
+        pct(st.approvals_with_hole, na),
+        st.overlap_pairs.len(),
+        pct(st.approvals_separate_site, na),
+        pct(st.approvals_pzmj_deviating, na)
+    );
+    println!(
+        "coverage: nothing {:.1}%, full {:.1}%, partial {:.1}%; approved {:.0} m², supplied as cut {:.0} m²",
+        pct(st.approvals_unsupplied, na),
+        pct(st.approvals_fully_supplied, na),
+        pct(st.approvals_partly_supplied, na),
+        st.approved_area_m2,
+        st.designed_supplied_area_m2
+    );
+    println!(
+        "supplies: cut {} outside {} ({:.1}%) duplicates {} ({:.1}%); translated {:.1}% nudged {:.1}% overhang {:.1}% (of cut)",
+        st.supplies_cut,
+        st.supplies_outside,
+        pct(st.supplies_outside, ns),
+        st.duplicate_pairs.len(),
+        pct(st.duplicate_pairs.len(), ns),
+        pct(st.supplies_translated, st.supplies_cut),
+        pct(st.supplies_vertex_nudged, st.supplies_cut),
+        pct(st.supplies_overhanging, st.supplies_cut)
+    );
+    println!(
+        "links (of cut): own {:.1}% several {:.1}% missing {:.1}% wrong {:.1}% nonexistent {:.1}%; lots dropped tiny {} invalid {}",
+        pct(st.links_own, st.supplies_cut),
+        pct(st.links_several, st.supplies_cut),
+        pct(st.links_missing, st.supplies_cut),
+        pct(st.links_wrong, st.supplies_cut),
+        pct(st.links_nonexistent, st.supplies_cut),
+        st.lots_dropped_tiny,
+        st.lots_dropped_invalid
+    );
+    if let Some(dir) = args.get(3) {
+        let t = Instant::now();
+        let paths = write_survey(&s, std::path::Path::new(dir)).expect("write");
+        println!("written in {:.3} s", t.elapsed().as_secs_f64());
+        for p in paths {
+            println!(
+                "{} {} bytes",
+                p.display(),
+                std::fs::metadata(&p).unwrap().len()
+            );
+        }
+    }
+}

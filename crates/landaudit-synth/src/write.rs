@@ -1,0 +1,91 @@
+//! GeoJSON output: one FeatureCollection per layer, streamed feature by feature, with the legacy
+//! named `crs` member before `features` and no `bbox`.
+
+use std::fs;
+use std::io::{self, BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+use geojson::{Geometry, GeometryValue};
+
+use crate::{Survey, SynthError, SynthParcel};
+
+/// File name of the approvals layer written by [`write_survey`](crate::write_survey).
+pub const APPROVALS_FILE: &str = "approvals.geojson";
+/// File name of the supplies layer written by [`write_survey`](crate::write_survey).
+pub const SUPPLIES_FILE: &str = "supplies.geojson";
+
+/// Writes `DIR/approvals.geojson` and `DIR/supplies.geojson`, creating `DIR` (and its parents).
+///
+/// Each file is written to a temporary file in `DIR` and then renamed over the target, so a
+/// reader never sees a half-written layer. Returns the paths written, approvals first.
+pub fn write_survey(survey: &Survey, dir: &Path) -> Result<Vec<PathBuf>, SynthError> {
+    fs::create_dir_all(dir).map_err(|source| SynthError::CreateDir {
+        path: dir.to_path_buf(),
+        source,
+    })?;
+    let mut written = Vec::with_capacity(2);
+    for (name, parcels) in [
+        (APPROVALS_FILE, &survey.approvals),
+        (SUPPLIES_FILE, &survey.supplies),
+    ] {
+        let path = dir.join(name);
+        write_layer(&path, dir, parcels, survey.epsg)?;
+        written.push(path);
+    }
+    Ok(written)
+}
+
+fn write_layer(
+    path: &Path,
+    dir: &Path,
+    parcels: &[SynthParcel],
+    epsg: u32,
+) -> Result<(), SynthError> {
+    let io_err = |source: io::Error| SynthError::Write {
+        path: path.to_path_buf(),
+        source,
+    };
+    let tmp = tempfile::NamedTempFile::new_in(dir).map_err(io_err)?;
+    let mut w = BufWriter::with_capacity(1 << 16, tmp);
+    write_feature_collection(&mut w, parcels, epsg).map_err(io_err)?;
+    let tmp = w.into_inner().map_err(|e| io_err(e.into_error()))?;
+    // NamedTempFile creates 0600 files; a survey is meant to be shared
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        tmp.as_file()
+            .set_permissions(fs::Permissions::from_mode(0o644))
+            .map_err(io_err)?;
+    }
+    tmp.persist(path).map_err(|e| SynthError::Persist {
+        path: path.to_path_buf(),
+        source: e.error,
+    })?;
+    Ok(())
+}
+
+/// Streams one FeatureCollection to `w`: header, one feature per line, footer.
+pub(crate) fn write_feature_collection<W: Write>(
+    w: &mut W,
+    parcels: &[SynthParcel],
+    epsg: u32,
+) -> io::Result<()> {
+    write!(
+        w,
+        r#"{{"type":"FeatureCollection","crs":{{"type":"name","properties":{{"name":"urn:ogc:def:crs:EPSG::{epsg}"}}}},"features":["#
+    )?;
+    for (i, p) in parcels.iter().enumerate() {
+        w.write_all(if i == 0 { b"\n" } else { b",\n" })?;
+        w.write_all(br#"{"type":"Feature","properties":"#)?;
+        serde_json::to_writer(&mut *w, &p.properties)?;
+        w.write_all(br#","geometry":"#)?;
+        let value = match p.geometry.0.as_slice() {
+            [single] => GeometryValue::from(single),
+            _ => GeometryValue::from(&p.geometry),
+        };
+        serde_json::to_writer(&mut *w, &Geometry::new(value))?;
+        w.write_all(b"}")?;
+    }
+    w.write_all(b"\n]}\n")?;
+    w.flush()
+}
