@@ -72,6 +72,7 @@ fn run(dx: f64, dy: f64, cfg: &Config) -> Audit {
     let inputs = AuditInputs {
         approvals: a,
         supplies: s,
+        footprints: None,
         as_of: NaiveDate::from_ymd_opt(2026, 6, 30).unwrap(),
         repair: false,
         assume_crs: None,
@@ -284,6 +285,7 @@ fn geographic_input_is_refused_with_a_clear_error() {
     let inputs = AuditInputs {
         approvals: a,
         supplies: s,
+        footprints: None,
         as_of: NaiveDate::from_ymd_opt(2026, 6, 30).unwrap(),
         repair: false,
         assume_crs: None,

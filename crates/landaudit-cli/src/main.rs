@@ -42,7 +42,12 @@ struct AuditArgs {
     /// Supplies layer (供地), GeoJSON.
     #[arg(long, required_unless_present = "dir")]
     supplies: Option<PathBuf>,
-    /// Input directory holding approvals.geojson and supplies.geojson (instead of the two options).
+    /// Footprints layer (construction detected on the ground, optional RQ date), GeoJSON: gives
+    /// the built fraction the idle-land rules use as evidence of 动工.
+    #[arg(long)]
+    footprints: Option<PathBuf>,
+    /// Input directory holding approvals.geojson, supplies.geojson and optionally
+    /// footprints.geojson (instead of the layer options).
     #[arg(long, conflicts_with_all = ["approvals", "supplies"])]
     dir: Option<PathBuf>,
     /// Settings file (TOML): field names, sliver thresholds, link check shares.
@@ -116,6 +121,7 @@ fn audit(args: AuditArgs, quiet: bool) -> Result<()> {
         (None, Some(a), Some(s)) => AuditInputs {
             approvals: a.clone(),
             supplies: s.clone(),
+            footprints: None,
             as_of,
             repair: false,
             assume_crs: None,
@@ -123,6 +129,9 @@ fn audit(args: AuditArgs, quiet: bool) -> Result<()> {
         _ => bail!("give --approvals and --supplies, or --dir"),
     };
     inputs.repair = args.repair;
+    if let Some(f) = &args.footprints {
+        inputs.footprints = Some(f.clone());
+    }
     if let Some(c) = &args.crs {
         let crs = Crs::from_name(c);
         if crs.epsg().is_none() {

@@ -24,18 +24,21 @@ fn audit_on_the_demo_writes_every_output() {
     let stderr = String::from_utf8_lossy(&o.stderr);
     assert!(o.status.success(), "{stderr}");
     assert!(stderr.contains("供地率"), "{stderr}");
-    for f in [
+    let expected = [
         "approvals.csv",
         "unsupplied.geojson",
+        "supplies.csv",
+        "idle.geojson",
         "links.csv",
         "rejected.csv",
         "summary.md",
-    ] {
+    ];
+    for f in expected {
         assert!(out.path().join(f).is_file(), "{f} missing");
     }
     // Nothing left behind but the outputs (no temp files).
     let n = std::fs::read_dir(out.path()).unwrap().count();
-    assert_eq!(n, 5);
+    assert_eq!(n, expected.len());
     // Every approval of the input is in approvals.csv or rejected.csv.
     let text = std::fs::read_to_string(demo().join("approvals.geojson")).unwrap();
     let gj: serde_json::Value = serde_json::from_str(&text).unwrap();

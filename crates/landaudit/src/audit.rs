@@ -11,7 +11,9 @@ use crate::error::{Error, Result};
 use crate::index::ParcelIndex;
 use crate::io::{ReadOptions, read_layer};
 use crate::layer::{Layer, LayerKind, RejectStatus, Rejection};
-use crate::model::{Approval, Supply, approvals_from, supplies_from};
+use crate::model::{Approval, Supply, approvals_from, footprints_from, supplies_from};
+use crate::rules::built::{self, Built};
+use crate::rules::idle::{IdleEvidence, IdleVerdict, classify};
 use crate::rules::links::{self, LinkIssue, SupplyOverlap};
 use crate::rules::unsupplied::{self, ApprovalOverlay};
 
@@ -22,6 +24,8 @@ pub struct AuditInputs {
     pub approvals: PathBuf,
     /// The supplies layer (供地).
     pub supplies: PathBuf,
+    /// The footprints layer (construction detected on the ground), optional.
+    pub footprints: Option<PathBuf>,
     /// Evaluation date (ages are counted to it).
     pub as_of: NaiveDate,
     /// Repair invalid polygons instead of rejecting them.
@@ -31,11 +35,19 @@ pub struct AuditInputs {
 }
 
 impl AuditInputs {
-    /// Inputs found by file name in `dir`: `approvals.geojson` (or `.json`) and `supplies.*`.
+    /// Inputs found by file name in `dir`: `approvals.geojson` (or `.json`), `supplies.*`, and
+    /// `footprints.*` when present.
     pub fn from_dir(dir: &Path, as_of: NaiveDate) -> Result<AuditInputs> {
+        if !dir.is_dir() {
+            return Err(Error::io(
+                dir,
+                std::io::Error::new(std::io::ErrorKind::NotFound, "input directory not found"),
+            ));
+        }
         Ok(AuditInputs {
             approvals: find_layer(dir, LayerKind::Approvals)?,
             supplies: find_layer(dir, LayerKind::Supplies)?,
+            footprints: find_layer(dir, LayerKind::Footprints).ok(),
             as_of,
             repair: false,
             assume_crs: None,
@@ -105,6 +117,16 @@ pub struct Audit {
     pub link_issues: Vec<LinkIssue>,
     /// Whether the link check ran (false when no supply carries a PZWH).
     pub links_checked: bool,
+    /// Whether a footprints layer was given.
+    pub has_footprints: bool,
+    /// Observation dates of the footprints layer, ascending.
+    pub footprint_dates: Vec<NaiveDate>,
+    /// Footprint cover of each supply (same order as `supplies`); `None` without footprints or
+    /// where the overlay failed.
+    pub built: Vec<Option<Built>>,
+    /// Idle-land verdict of each supply (same order as `supplies`); `None` where the supply's
+    /// overlay failed.
+    pub idle: Vec<Option<IdleVerdict>>,
     /// Every feature left out, repaired or warned about.
     pub rejections: Vec<Rejection>,
     /// Accounting per layer.
@@ -162,63 +184,89 @@ impl Audit {
             path: "<config>".into(),
             message,
         })?;
-        progress.stage("load", 2);
+        progress.stage("load", 3);
         let read = |path: &Path, kind: LayerKind| {
-            let fields = match kind {
-                LayerKind::Approvals => &config.fields.approvals,
-                LayerKind::Supplies => &config.fields.supplies,
-            };
             let l = read_layer(
                 path,
                 &ReadOptions {
                     kind,
-                    fields,
+                    fields: config.fields.for_kind(kind),
                     repair: inputs.repair,
                 },
             );
             progress.inc(1);
             l
         };
-        let (a_layer, s_layer) = rayon::join(
-            || read(&inputs.approvals, LayerKind::Approvals),
-            || read(&inputs.supplies, LayerKind::Supplies),
+        let ((a_layer, s_layer), f_layer) = rayon::join(
+            || {
+                rayon::join(
+                    || read(&inputs.approvals, LayerKind::Approvals),
+                    || read(&inputs.supplies, LayerKind::Supplies),
+                )
+            },
+            || {
+                inputs
+                    .footprints
+                    .as_ref()
+                    .map(|p| read(p, LayerKind::Footprints))
+                    .transpose()
+            },
         );
-        let (a_layer, s_layer) = (a_layer?, s_layer?);
+        let (a_layer, s_layer, f_layer) = (a_layer?, s_layer?, f_layer?);
         let crs = check_crs(&a_layer, inputs.assume_crs.as_ref())?;
-        let s_crs = check_crs(&s_layer, inputs.assume_crs.as_ref())?;
-        if s_crs != crs {
-            return Err(Error::Crs {
-                path: s_layer.path.clone(),
-                message: format!(
-                    "CRS {s_crs} differs from the approvals layer's {crs} ({}); reproject one of them first",
-                    a_layer.path.display()
-                ),
-            });
+        for other in std::iter::once(&s_layer).chain(&f_layer) {
+            let c = check_crs(other, inputs.assume_crs.as_ref())?;
+            if c != crs {
+                return Err(Error::Crs {
+                    path: other.path.clone(),
+                    message: format!(
+                        "CRS {c} differs from the approvals layer's {crs} ({}); reproject one of them first",
+                        a_layer.path.display()
+                    ),
+                });
+            }
         }
-        let (approvals, warnings) = approvals_from(&a_layer, config);
-        let supplies = supplies_from(&s_layer);
+        let (approvals, a_warn) = approvals_from(&a_layer, config);
+        let (supplies, s_warn) = supplies_from(&s_layer, config);
+        let (footprints, f_warn) = match &f_layer {
+            Some(l) => footprints_from(l, config),
+            None => (vec![], vec![]),
+        };
         let mut rejections: Vec<Rejection> = a_layer
             .rejections
             .iter()
             .chain(&s_layer.rejections)
+            .chain(f_layer.iter().flat_map(|l| &l.rejections))
             .cloned()
-            .chain(warnings)
+            .chain(a_warn)
+            .chain(s_warn)
+            .chain(f_warn)
             .collect();
 
-        progress.stage("index", 2);
-        let (supply_index, approval_index) = rayon::join(
-            || ParcelIndex::new(supplies.iter().map(|s| s.geometry())),
-            || ParcelIndex::new(approvals.iter().map(|a| a.geometry())),
+        progress.stage("index", 3);
+        let ((supply_index, approval_index), footprint_index) = rayon::join(
+            || {
+                rayon::join(
+                    || ParcelIndex::new(supplies.iter().map(|s| s.geometry())),
+                    || ParcelIndex::new(approvals.iter().map(|a| a.geometry())),
+                )
+            },
+            || ParcelIndex::new(footprints.iter().map(|f| f.geometry())),
         );
-        progress.inc(2);
+        progress.inc(3);
 
-        progress.stage("overlay", (approvals.len() * 2 + supplies.len()) as u64);
+        progress.stage("overlay", (approvals.len() * 2 + supplies.len() * 2) as u64);
         let effective = unsupplied::effective_geometries(&approvals, config);
         progress.inc(approvals.len() as u64);
         let results =
             unsupplied::unsupplied(&approvals, &effective, &supplies, &supply_index, config);
         progress.inc(approvals.len() as u64);
         let overlaps = links::supply_overlaps(&approvals, &approval_index, &supplies);
+        progress.inc(supplies.len() as u64);
+        let built_results = match &f_layer {
+            Some(_) => built::built(&supplies, &footprints, &footprint_index),
+            None => vec![],
+        };
         progress.inc(supplies.len() as u64);
 
         let fail = |layer: &Layer, p: &crate::layer::Parcel, reason: String| Rejection {
@@ -237,12 +285,32 @@ impl Audit {
                     .ok()
             })
             .collect();
-        let supply_overlaps: Vec<Option<SupplyOverlap>> = overlaps
-            .into_iter()
-            .zip(&supplies)
-            .map(|(r, s)| {
-                r.map_err(|e| rejections.push(fail(&s_layer, &s.parcel, e)))
-                    .ok()
+        let mut built: Vec<Option<Built>> = vec![None; supplies.len()];
+        let mut supply_overlaps: Vec<Option<SupplyOverlap>> = Vec::with_capacity(supplies.len());
+        let mut built_results = built_results.into_iter();
+        for (i, (r, s)) in overlaps.into_iter().zip(&supplies).enumerate() {
+            match (r, built_results.next()) {
+                (Err(e), _) | (Ok(_), Some(Err(e))) => {
+                    rejections.push(fail(&s_layer, &s.parcel, e));
+                    supply_overlaps.push(None);
+                }
+                (Ok(o), b) => {
+                    built[i] = b.and_then(|b| b.ok());
+                    supply_overlaps.push(Some(o));
+                }
+            }
+        }
+        let idle: Vec<Option<IdleVerdict>> = supplies
+            .iter()
+            .zip(&supply_overlaps)
+            .zip(&built)
+            .map(|((s, o), b)| {
+                let o = o.as_ref()?;
+                Some(classify(
+                    &idle_evidence(s, o, b.as_ref()),
+                    inputs.as_of,
+                    &config.idle,
+                ))
             })
             .collect();
         let links_checked = links::check_active(&supplies);
@@ -269,13 +337,16 @@ impl Audit {
                 repaired,
             }
         };
-        let accounts = vec![
+        let mut accounts = vec![
             account(&a_layer, overlays.iter().filter(|o| o.is_none()).count()),
             account(
                 &s_layer,
                 supply_overlaps.iter().filter(|o| o.is_none()).count(),
             ),
         ];
+        if let Some(l) = &f_layer {
+            accounts.push(account(l, 0));
+        }
         Ok(Audit {
             config: config.clone(),
             as_of: inputs.as_of,
@@ -286,6 +357,10 @@ impl Audit {
             supply_overlaps,
             link_issues,
             links_checked,
+            has_footprints: f_layer.is_some(),
+            footprint_dates: built::observation_dates(&footprints),
+            built,
+            idle,
             rejections,
             accounts,
         })
@@ -378,5 +453,27 @@ impl Totals {
     /// 供地率 = supplied / approved; `None` when nothing was approved.
     pub fn supply_rate(&self) -> Option<f64> {
         (self.area_m2 > 0.0).then(|| self.supplied_m2 / self.area_m2)
+    }
+}
+
+/// The evidence the idle-land rules judge a supply on: its attributes and its footprint cover.
+fn idle_evidence(s: &Supply, o: &SupplyOverlap, b: Option<&Built>) -> IdleEvidence {
+    let frac = |m2: f64| if o.area_m2 > 0.0 { m2 / o.area_m2 } else { 0.0 };
+    IdleEvidence {
+        ydkgrq: s.ydkgrq,
+        sjkgrq: s.sjkgrq,
+        ydjgrq: s.ydjgrq,
+        sjjgrq: s.sjjgrq,
+        zzrq: s.zzrq,
+        area_m2: o.area_m2,
+        ykfmj: s.ykfmj,
+        ztz: s.ztz,
+        ytz: s.ytz,
+        jk: s.jk,
+        zfyy: s.zfyy.clone(),
+        built_frac: b.map(|b| frac(b.built_m2)),
+        built_by_date: b
+            .map(|b| b.by_date.iter().map(|(d, m2)| (*d, frac(*m2))).collect())
+            .unwrap_or_default(),
     }
 }

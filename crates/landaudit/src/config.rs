@@ -35,6 +35,8 @@ pub struct Config {
     pub links: Links,
     /// How approvals are read and aggregated.
     pub approvals: ApprovalSettings,
+    /// Idle-land rules (《闲置土地处置办法》 thresholds and conventions).
+    pub idle: crate::rules::idle::IdleSettings,
 }
 
 /// Field mapping of every layer.
@@ -45,6 +47,19 @@ pub struct Fields {
     pub approvals: FieldMap,
     /// Supplies (供地).
     pub supplies: FieldMap,
+    /// Footprints (建设范围).
+    pub footprints: FieldMap,
+}
+
+impl Fields {
+    /// The field map of a layer kind.
+    pub fn for_kind(&self, kind: LayerKind) -> &FieldMap {
+        match kind {
+            LayerKind::Approvals => &self.approvals,
+            LayerKind::Supplies => &self.supplies,
+            LayerKind::Footprints => &self.footprints,
+        }
+    }
 }
 
 /// Canonical field name (lower case, as in DOMAIN.md section 0) → source field name. Fields not
@@ -192,6 +207,8 @@ impl Config {
     pub fn validate(&self) -> std::result::Result<(), String> {
         self.fields.approvals.check(LayerKind::Approvals)?;
         self.fields.supplies.check(LayerKind::Supplies)?;
+        self.fields.footprints.check(LayerKind::Footprints)?;
+        self.idle.validate()?;
         let finite_nonneg = |v: f64| v.is_finite() && v >= 0.0;
         if !finite_nonneg(self.slivers.min_width_m) || !finite_nonneg(self.slivers.min_area_m2) {
             return Err("[slivers] thresholds must be finite and ≥ 0".into());

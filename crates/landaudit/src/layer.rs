@@ -14,6 +14,8 @@ pub enum LayerKind {
     Approvals,
     /// 供地 parcels.
     Supplies,
+    /// Construction detected on the ground (动工 / 建设范围), optionally dated.
+    Footprints,
 }
 
 impl LayerKind {
@@ -22,8 +24,16 @@ impl LayerKind {
         match self {
             LayerKind::Approvals => "approvals",
             LayerKind::Supplies => "supplies",
+            LayerKind::Footprints => "footprints",
         }
     }
+
+    /// All kinds, in report order.
+    pub const ALL: [LayerKind; 3] = [
+        LayerKind::Approvals,
+        LayerKind::Supplies,
+        LayerKind::Footprints,
+    ];
 
     /// The canonical field names of this layer (DOMAIN.md section 0).
     pub fn canonical_fields(self) -> &'static [&'static str] {
@@ -33,6 +43,7 @@ impl LayerKind {
                 "dzjgh", "pzwh", "gyfs", "htqdrq", "ydkgrq", "ydjgrq", "sjkgrq", "sjjgrq", "zzrq",
                 "ykfmj", "ztz", "ytz", "jk", "zfyy", "xzqdm",
             ],
+            LayerKind::Footprints => &["bsm", "rq"],
         }
     }
 
@@ -41,7 +52,15 @@ impl LayerKind {
         match self {
             LayerKind::Approvals => "pzwh",
             LayerKind::Supplies => "dzjgh",
+            LayerKind::Footprints => "bsm",
         }
+    }
+
+    /// Whether every feature must carry a unique id. Footprints are detections, not records:
+    /// without a BSM they are named by feature index, and duplicates are harmless (they are
+    /// unioned before measuring).
+    pub fn id_required(self) -> bool {
+        !matches!(self, LayerKind::Footprints)
     }
 }
 

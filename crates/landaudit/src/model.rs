@@ -34,8 +34,46 @@ pub struct Supply {
     pub pzwh: Vec<String>,
     /// 供应方式 GYFS.
     pub gyfs: Option<String>,
+    /// 合同签订日期 HTQDRQ.
+    pub htqdrq: Option<NaiveDate>,
+    /// 约定动工日期 YDKGRQ.
+    pub ydkgrq: Option<NaiveDate>,
+    /// 约定竣工日期 YDJGRQ.
+    pub ydjgrq: Option<NaiveDate>,
+    /// 实际动工日期 SJKGRQ.
+    pub sjkgrq: Option<NaiveDate>,
+    /// 实际竣工日期 SJJGRQ.
+    pub sjjgrq: Option<NaiveDate>,
+    /// 中止开发日期 ZZRQ.
+    pub zzrq: Option<NaiveDate>,
+    /// 已开发面积 YKFMJ (m²).
+    pub ykfmj: Option<f64>,
+    /// 总投资 ZTZ (yuan, excluding the land price).
+    pub ztz: Option<f64>,
+    /// 已投资 YTZ (yuan, excluding the land price).
+    pub ytz: Option<f64>,
+    /// 出让/划拨价款 JK (yuan).
+    pub jk: Option<f64>,
+    /// 政府原因 ZFYY as written.
+    pub zfyy: Option<String>,
     /// The parcel.
     pub parcel: Parcel,
+}
+
+/// A footprint: construction detected on the ground.
+#[derive(Debug, Clone)]
+pub struct Footprint {
+    /// 观测日期 RQ, when the layer is dated.
+    pub rq: Option<NaiveDate>,
+    /// The parcel.
+    pub parcel: Parcel,
+}
+
+impl Footprint {
+    /// The geometry.
+    pub fn geometry(&self) -> &MultiPolygon<f64> {
+        &self.parcel.geometry
+    }
 }
 
 impl Approval {
@@ -93,51 +131,86 @@ fn warn(layer: &Layer, p: &Parcel, reason: String) -> Rejection {
 
 /// Builds approvals from a loaded layer; unreadable optional fields become warnings.
 pub fn approvals_from(layer: &Layer, cfg: &Config) -> (Vec<Approval>, Vec<Rejection>) {
-    let f = &cfg.fields.approvals;
     let mut warnings = Vec::new();
+    let mut r = FieldReader {
+        layer,
+        fields: &cfg.fields.approvals,
+        warnings: &mut warnings,
+    };
     let approvals = layer
         .parcels
         .iter()
-        .map(|p| {
-            let pzrq = p.attrs.date("pzrq").unwrap_or_else(|bad| {
-                warnings.push(warn(
-                    layer,
-                    p,
-                    format!(
-                        "field {}: unreadable date {bad:?}; age unknown",
-                        f.source_for("pzrq")
-                    ),
-                ));
-                None
-            });
-            let pzmj_m2 = match p.attrs.number("pzmj") {
-                Ok(v) => v.map(|v| cfg.approvals.pzmj_unit.to_m2(v)),
-                Err(bad) => {
-                    warnings.push(warn(
-                        layer,
-                        p,
-                        format!("field {}: not a number {bad:?}", f.source_for("pzmj")),
-                    ));
-                    None
-                }
-            };
-            Approval {
-                pzwh: p.id.clone(),
-                pcmc: p.attrs.text("pcmc"),
-                xzqdm: p.attrs.text("xzqdm"),
-                pzrq,
-                pzmj_m2,
-                lx: p.attrs.text("lx"),
-                parcel: p.clone(),
-            }
+        .map(|p| Approval {
+            pzwh: p.id.clone(),
+            pcmc: p.attrs.text("pcmc"),
+            xzqdm: p.attrs.text("xzqdm"),
+            pzrq: r.date(p, "pzrq"),
+            pzmj_m2: r
+                .amount(p, "pzmj")
+                .map(|v| cfg.approvals.pzmj_unit.to_m2(v)),
+            lx: p.attrs.text("lx"),
+            parcel: p.clone(),
         })
         .collect();
     (approvals, warnings)
 }
 
-/// Builds supplies from a loaded layer.
-pub fn supplies_from(layer: &Layer) -> Vec<Supply> {
-    layer
+/// Reads typed optional fields of one parcel, turning unreadable values into warnings that name
+/// the source field.
+struct FieldReader<'a> {
+    layer: &'a Layer,
+    fields: &'a crate::config::FieldMap,
+    warnings: &'a mut Vec<Rejection>,
+}
+
+impl FieldReader<'_> {
+    fn date(&mut self, p: &Parcel, field: &str) -> Option<NaiveDate> {
+        p.attrs.date(field).unwrap_or_else(|bad| {
+            let src = self.fields.source_for(field);
+            self.warnings.push(warn(
+                self.layer,
+                p,
+                format!("field {src}: unreadable date {bad:?}; treated as missing"),
+            ));
+            None
+        })
+    }
+
+    /// A non-negative amount (area or money); negative or unreadable values become warnings.
+    fn amount(&mut self, p: &Parcel, field: &str) -> Option<f64> {
+        let src = self.fields.source_for(field);
+        match p.attrs.number(field) {
+            Ok(Some(v)) if v >= 0.0 => Some(v),
+            Ok(Some(v)) => {
+                self.warnings.push(warn(
+                    self.layer,
+                    p,
+                    format!("field {src}: negative value {v}; treated as missing"),
+                ));
+                None
+            }
+            Ok(None) => None,
+            Err(bad) => {
+                self.warnings.push(warn(
+                    self.layer,
+                    p,
+                    format!("field {src}: not a number {bad:?}; treated as missing"),
+                ));
+                None
+            }
+        }
+    }
+}
+
+/// Builds supplies from a loaded layer; unreadable dates and amounts become warnings.
+pub fn supplies_from(layer: &Layer, cfg: &Config) -> (Vec<Supply>, Vec<Rejection>) {
+    let mut warnings = Vec::new();
+    let mut r = FieldReader {
+        layer,
+        fields: &cfg.fields.supplies,
+        warnings: &mut warnings,
+    };
+    let supplies = layer
         .parcels
         .iter()
         .map(|p| Supply {
@@ -148,7 +221,38 @@ pub fn supplies_from(layer: &Layer) -> Vec<Supply> {
                 .map(|s| split_pzwh(&s))
                 .unwrap_or_default(),
             gyfs: p.attrs.text("gyfs"),
+            htqdrq: r.date(p, "htqdrq"),
+            ydkgrq: r.date(p, "ydkgrq"),
+            ydjgrq: r.date(p, "ydjgrq"),
+            sjkgrq: r.date(p, "sjkgrq"),
+            sjjgrq: r.date(p, "sjjgrq"),
+            zzrq: r.date(p, "zzrq"),
+            ykfmj: r.amount(p, "ykfmj"),
+            ztz: r.amount(p, "ztz"),
+            ytz: r.amount(p, "ytz"),
+            jk: r.amount(p, "jk"),
+            zfyy: p.attrs.text("zfyy"),
             parcel: p.clone(),
         })
-        .collect()
+        .collect();
+    (supplies, warnings)
+}
+
+/// Builds footprints from a loaded layer; an unreadable RQ becomes a warning.
+pub fn footprints_from(layer: &Layer, cfg: &Config) -> (Vec<Footprint>, Vec<Rejection>) {
+    let mut warnings = Vec::new();
+    let mut r = FieldReader {
+        layer,
+        fields: &cfg.fields.footprints,
+        warnings: &mut warnings,
+    };
+    let footprints = layer
+        .parcels
+        .iter()
+        .map(|p| Footprint {
+            rq: r.date(p, "rq"),
+            parcel: p.clone(),
+        })
+        .collect();
+    (footprints, warnings)
 }

@@ -41,10 +41,24 @@ pub fn difference_of_union(
     target: &MultiPolygon<f64>,
     cutters: &[&MultiPolygon<f64>],
 ) -> MultiPolygon<f64> {
+    // Cutters whose envelope misses the target's cannot cut it; leaving them out also keeps the
+    // operation's extent, and so its snapping grid, as small as the target allows.
+    let Some(bbox) = target.bounding_rect() else {
+        return target.clone();
+    };
+    let meets = |c: &&&MultiPolygon<f64>| {
+        c.bounding_rect().is_some_and(|r| {
+            r.min().x <= bbox.max().x
+                && bbox.min().x <= r.max().x
+                && r.min().y <= bbox.max().y
+                && bbox.min().y <= r.max().y
+        })
+    };
+    let cutters: Vec<&&MultiPolygon<f64>> = cutters.iter().filter(meets).collect();
     if cutters.is_empty() {
         return target.clone();
     }
-    let o = origin_of(target);
+    let o = bbox.center();
     let local_target = to_local(target, o);
     let local_cutters: MultiPolygon<f64> = cutters
         .iter()

@@ -81,7 +81,7 @@ pub fn read_layer(path: &Path, opts: &ReadOptions) -> Result<Layer> {
     for (index, outcome) in sink.converted.into_iter().enumerate() {
         match outcome {
             Ok((parcel, notes)) => {
-                if let Some(first) = seen.get(&parcel.id) {
+                if let Some(first) = seen.get(&parcel.id).filter(|_| opts.kind.id_required()) {
                     layer.rejections.push(Rejection {
                         layer: opts.kind,
                         file: path.to_path_buf(),
@@ -95,7 +95,9 @@ pub fn read_layer(path: &Path, opts: &ReadOptions) -> Result<Layer> {
                     });
                     continue;
                 }
-                seen.insert(parcel.id.clone(), index);
+                if opts.kind.id_required() {
+                    seen.insert(parcel.id.clone(), index);
+                }
                 for (status, reason) in notes {
                     layer.rejections.push(Rejection {
                         layer: opts.kind,
@@ -128,6 +130,7 @@ type Outcome = std::result::Result<(Parcel, Vec<(RejectStatus, String)>), (Optio
 struct FieldLookup {
     by_source: HashMap<String, &'static str>,
     id_field: &'static str,
+    id_required: bool,
     id_source: String,
 }
 
@@ -141,6 +144,7 @@ impl FieldLookup {
         FieldLookup {
             by_source,
             id_field: kind.id_field(),
+            id_required: kind.id_required(),
             id_source: fields.source_for(kind.id_field()),
         }
     }
@@ -286,7 +290,9 @@ fn convert_feature(index: usize, text: &str, lookup: &FieldLookup, repair: bool)
             attrs.insert(canonical, v);
         }
     }
-    let id = attrs.text(lookup.id_field);
+    let id = attrs
+        .text(lookup.id_field)
+        .or_else(|| (!lookup.id_required).then(|| format!("#{index}")));
     if raw.ty.as_deref() != Some("Feature") {
         return Err((
             id,

@@ -1,9 +1,11 @@
 //! Outputs of an audit, one file per output kind, each written atomically.
 
 pub mod approvals_csv;
+pub mod idle_geojson;
 pub mod links_csv;
 pub mod rejected_csv;
 pub mod summary_md;
+pub mod supplies_csv;
 pub mod unsupplied_geojson;
 
 use std::path::{Path, PathBuf};
@@ -49,6 +51,8 @@ pub fn write_all(audit: &Audit, dir: &Path) -> Result<Vec<PathBuf>> {
     let paths = [
         "approvals.csv",
         "unsupplied.geojson",
+        "supplies.csv",
+        "idle.geojson",
         "links.csv",
         "rejected.csv",
         "summary.md",
@@ -56,9 +60,11 @@ pub fn write_all(audit: &Audit, dir: &Path) -> Result<Vec<PathBuf>> {
     .map(|n| dir.join(n));
     approvals_csv::write(audit, &paths[0])?;
     unsupplied_geojson::write(audit, &paths[1])?;
-    links_csv::write(audit, &paths[2])?;
-    rejected_csv::write(audit, &paths[3])?;
-    summary_md::write(audit, &paths[4])?;
+    supplies_csv::write(audit, &paths[2])?;
+    idle_geojson::write(audit, &paths[3])?;
+    links_csv::write(audit, &paths[4])?;
+    rejected_csv::write(audit, &paths[5])?;
+    summary_md::write(audit, &paths[6])?;
     Ok(paths.to_vec())
 }
 

@@ -196,6 +196,8 @@ pub fn render(audit: &Audit) -> String {
         );
     }
 
+    render_idle(audit, &mut s);
+
     let mut top: Vec<_> = audit
         .overlays
         .iter()
@@ -226,9 +228,110 @@ pub fn render(audit: &Audit) -> String {
     let rejected = audit.rejections.len();
     let _ = writeln!(
         s,
-        "\n## Files\n\n- `approvals.csv`: per approval\n- `unsupplied.geojson`: the real remnant polygons\n- `links.csv`: PZWH disagreements\n- `rejected.csv`: {rejected} features rejected, repaired or warned about, with reasons"
+        "\n## Files\n\n- `approvals.csv`: per approval\n- `unsupplied.geojson`: the real remnant polygons\n- `supplies.csv`: per supply, with its idle-land status and reason\n- `idle.geojson`: idle and overdue supplies\n- `links.csv`: PZWH disagreements\n- `rejected.csv`: {rejected} features rejected, repaired or warned about, with reasons"
     );
     s
+}
+
+/// The idle-land section: counts and areas by status, 闲置率, fees due, area to recover.
+fn render_idle(audit: &Audit, s: &mut String) {
+    use crate::rules::idle::{Disposal, IdleStatus};
+    let _ = writeln!(
+        s,
+        "\n## 闲置土地 idle land (《闲置土地处置办法》, at {})\n",
+        audit.as_of
+    );
+    let evidence = if audit.has_footprints {
+        match audit.footprint_dates.as_slice() {
+            [] | [_] => "attributes and a footprints layer (built fraction)".to_string(),
+            d => format!(
+                "attributes and footprints observed on {} dates ({} to {}): halted construction judged from no growth",
+                d.len(),
+                d[0],
+                d[d.len() - 1]
+            ),
+        }
+    } else {
+        "attributes only (no footprints layer): 动工 judged from SJKGRQ alone".to_string()
+    };
+    let _ = writeln!(s, "Evidence: {evidence}.\n");
+    let mut rows: BTreeMap<IdleStatus, (usize, f64, f64)> = BTreeMap::new();
+    let (
+        mut supplied,
+        mut idle_area,
+        mut idle_n,
+        mut fees,
+        mut fee_missing,
+        mut recover,
+        mut stock,
+    ) = (0.0, 0.0, 0, 0.0, 0, 0.0, 0);
+    for (i, v) in audit.idle.iter().enumerate() {
+        let (Some(v), Some(o)) = (v, &audit.supply_overlaps[i]) else {
+            continue;
+        };
+        supplied += o.area_m2;
+        let e = rows.entry(v.status).or_default();
+        e.0 += 1;
+        e.1 += o.area_m2;
+        e.2 += v.fee_yuan.unwrap_or(0.0);
+        if v.status.is_idle() {
+            idle_n += 1;
+            idle_area += o.area_m2;
+        }
+        if v.disposal == Disposal::Fee {
+            match v.fee_yuan {
+                Some(f) => fees += f,
+                None => fee_missing += 1,
+            }
+        }
+        if v.disposal == Disposal::Recover {
+            recover += o.area_m2;
+        }
+        if o.area_m2 - o.outside_approvals_m2 <= audit.config.slivers.min_area_m2.max(1e-6) {
+            stock += 1;
+        }
+    }
+    let _ = writeln!(
+        s,
+        "| status | supplies | area m² | 亩 | idle fees 元 |\n|---|---:|---:|---:|---:|"
+    );
+    for st in IdleStatus::ALL {
+        if let Some((n, m2, fee)) = rows.get(&st) {
+            let _ = writeln!(
+                s,
+                "| {} {} | {n} | {m2:.2} | {:.2} | {} |",
+                st.name(),
+                st.label(),
+                mu(*m2),
+                if *fee > 0.0 {
+                    format!("{fee:.2}")
+                } else {
+                    String::new()
+                }
+            );
+        }
+    }
+    let rate = if supplied > 0.0 {
+        format!("{:.2}%", 100.0 * idle_area / supplied)
+    } else {
+        "n/a".into()
+    };
+    let _ = writeln!(
+        s,
+        "\n- 闲置土地 (idle_1y, idle_2y, halted, gov_cause): {idle_n} parcels, {idle_area:.2} m² ({:.4} 公顷, {:.2} 亩)\n\
+         - **闲置率** = idle area / supplied area = {idle_area:.2} / {supplied:.2} = **{rate}**\n\
+         - Idle fees due (20% of the land price): {fees:.2} 元{}\n\
+         - Area to recover without compensation (无偿收回): {recover:.2} m² ({:.2} 亩)\n\
+         - Supplies wholly outside every approval (存量 existing construction land): {stock}",
+        ha(idle_area),
+        mu(idle_area),
+        if fee_missing > 0 {
+            format!(" ({fee_missing} parcels without a price JK: fee to be assessed)")
+        } else {
+            String::new()
+        },
+        mu(recover),
+    );
 }
 
 /// Writes `summary.md`.

@@ -9,7 +9,7 @@ use rayon::prelude::*;
 use crate::config::Config;
 use crate::index::ParcelIndex;
 use crate::model::{Approval, Supply, normalize_pzwh};
-use crate::overlay::{self, guarded, intersection_area};
+use crate::overlay::{self, difference_of_union, guarded, intersection_area};
 
 /// How one supply overlaps the approvals.
 #[derive(Debug, Clone)]
@@ -18,6 +18,9 @@ pub struct SupplyOverlap {
     pub supply: usize,
     /// The supply's area (m²).
     pub area_m2: f64,
+    /// The part of the supply outside every approval (m²): existing construction land (存量)
+    /// when it is the whole supply.
+    pub outside_approvals_m2: f64,
     /// `(approval position, overlap m²)` for every approval it overlaps with positive area.
     pub overlaps: Vec<(usize, f64)>,
 }
@@ -82,20 +85,31 @@ pub fn supply_overlaps(
         .map(|(i, s)| {
             guarded(|| {
                 let g = s.geometry();
-                let overlaps = match g.bounding_rect() {
-                    Some(r) => approval_index
-                        .candidates(r)
-                        .into_iter()
-                        .filter_map(|j| {
-                            let a = intersection_area(g, approvals[j].geometry());
-                            (a > 0.0).then_some((j, a))
-                        })
-                        .collect(),
+                let cands = match g.bounding_rect() {
+                    Some(r) => approval_index.candidates(r),
                     None => vec![],
+                };
+                let overlaps = cands
+                    .iter()
+                    .filter_map(|&j| {
+                        let a = intersection_area(g, approvals[j].geometry());
+                        (a > 0.0).then_some((j, a))
+                    })
+                    .collect::<Vec<_>>();
+                let area_m2 = overlay::area(g);
+                let outside_approvals_m2 = if overlaps.is_empty() {
+                    area_m2
+                } else {
+                    let within: Vec<_> = overlaps
+                        .iter()
+                        .map(|&(j, _)| approvals[j].geometry())
+                        .collect();
+                    overlay::area(&difference_of_union(g, &within)).min(area_m2)
                 };
                 SupplyOverlap {
                     supply: i,
-                    area_m2: overlay::area(g),
+                    area_m2,
+                    outside_approvals_m2,
                     overlaps,
                 }
             })

@@ -1,5 +1,6 @@
 //! The campaign rules, one file each.
 
+pub mod built;
 pub mod idle;
 pub mod links;
 pub mod unsupplied;

@@ -1,0 +1,107 @@
+//! `supplies.csv`: one row per supply with its place relative to the approvals, its footprint
+//! cover and its idle-land verdict, sorted by DZJGH.
+
+use std::path::Path;
+
+use crate::audit::Audit;
+use crate::error::Result;
+use crate::report::{opt, r3, write_csv};
+
+/// Column names; the first sixteen are the contract with bureau tooling.
+pub const HEADER: &[&str] = &[
+    "dzjgh",
+    "pzwh",
+    "gyfs",
+    "area_m2",
+    "in_approvals_m2",
+    "outside_approvals_m2",
+    "built_m2",
+    "built_frac",
+    "ydkgrq",
+    "sjkgrq",
+    "idle_status",
+    "idle_label",
+    "idle_days",
+    "fee_yuan",
+    "reason",
+    "reason_en",
+    "land_source",
+    "disposal",
+    "htqdrq",
+    "ydjgrq",
+    "sjjgrq",
+    "zzrq",
+    "jk",
+    "built_by_date",
+];
+
+/// 新增 (inside approvals: new construction land) or 存量 (wholly outside every approval:
+/// existing construction land), judged with the sliver area as tolerance.
+pub fn land_source(in_approvals_m2: f64, sliver_area_m2: f64) -> &'static str {
+    if in_approvals_m2 > sliver_area_m2.max(1e-6) {
+        "新增"
+    } else {
+        "存量"
+    }
+}
+
+/// Writes `supplies.csv`.
+pub fn write(audit: &Audit, path: &Path) -> Result<()> {
+    let mut rows: Vec<(String, Vec<String>)> = Vec::with_capacity(audit.supplies.len());
+    for (i, s) in audit.supplies.iter().enumerate() {
+        let (Some(o), Some(v)) = (&audit.supply_overlaps[i], &audit.idle[i]) else {
+            continue;
+        };
+        let area = r3(o.area_m2);
+        let outside = r3(o.outside_approvals_m2).min(area);
+        let inside = r3(area - outside);
+        let built = audit.built[i].as_ref();
+        let money = |v: Option<f64>| v.map(|v| format!("{v:.2}")).unwrap_or_default();
+        rows.push((
+            s.dzjgh.clone(),
+            vec![
+                s.dzjgh.clone(),
+                s.pzwh.join(";"),
+                opt(&s.gyfs),
+                format!("{area:.3}"),
+                format!("{inside:.3}"),
+                format!("{outside:.3}"),
+                built
+                    .map(|b| format!("{:.3}", r3(b.built_m2)))
+                    .unwrap_or_default(),
+                built
+                    .filter(|_| o.area_m2 > 0.0)
+                    .map(|b| format!("{:.4}", b.built_m2 / o.area_m2))
+                    .unwrap_or_default(),
+                opt(&s.ydkgrq),
+                opt(&s.sjkgrq),
+                v.status.name().into(),
+                v.status.label().into(),
+                opt(&v.idle_days),
+                money(v.fee_yuan),
+                v.reason.clone(),
+                v.reason_en.clone(),
+                land_source(inside, audit.config.slivers.min_area_m2).into(),
+                v.disposal.label().into(),
+                opt(&s.htqdrq),
+                opt(&s.ydjgrq),
+                opt(&s.sjjgrq),
+                opt(&s.zzrq),
+                money(s.jk),
+                built
+                    .map(|b| {
+                        b.by_date
+                            .iter()
+                            .map(|(d, m2)| {
+                                format!("{d}:{:.4}", m2 / o.area_m2.max(f64::MIN_POSITIVE))
+                            })
+                            .collect::<Vec<_>>()
+                            .join(";")
+                    })
+                    .unwrap_or_default(),
+            ],
+        ));
+    }
+    rows.sort_by(|a, b| a.0.cmp(&b.0));
+    write_csv(path, HEADER, rows.into_iter().map(|r| r.1).collect())
+}
