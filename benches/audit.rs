@@ -1,7 +1,7 @@
 //! Criterion benchmarks of the 批而未供 audit on generated counties (data made in setup, not timed).
 //!
 //! `cargo bench --bench audit` (set `LANDAUDIT_BENCH_SCALE` to change the county size, default 1:
-//! ~2,000 approvals and ~15,000 supplies).
+//! ~2,000 approvals, ~15,000 supplies and ~60,000 footprints).
 
 use std::path::Path;
 
@@ -57,6 +57,28 @@ fn bench(c: &mut Criterion) {
             )
         })
     });
+    if let Some(fp) = &inputs.footprints {
+        let mut layer = landaudit::io::read_layer(
+            fp,
+            &landaudit::io::ReadOptions {
+                kind: LayerKind::Footprints,
+                fields: &cfg.fields.footprints,
+                repair: false,
+            },
+        )
+        .unwrap();
+        let parcels = std::mem::take(&mut layer.parcels);
+        let (footprints, _) = landaudit::model::footprints_from(&layer, parcels, &cfg);
+        let f_index = ParcelIndex::new(footprints.iter().map(|f| f.geometry()));
+        g.bench_function(
+            format!(
+                "built_fraction_{}x{}",
+                audit.supplies.len(),
+                footprints.len()
+            ),
+            |b| b.iter(|| landaudit::rules::built::built(&audit.supplies, &footprints, &f_index)),
+        );
+    }
     g.bench_function("write_outputs", |b| {
         b.iter(|| landaudit::report::write_all(&audit, out.path()).unwrap())
     });

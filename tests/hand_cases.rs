@@ -298,3 +298,96 @@ fn geographic_input_is_refused_with_a_clear_error() {
         "{e}"
     );
 }
+
+/// Built fraction and the part inside approvals, by hand:
+/// supply P 0..100 × 0..100 (10,000 m²); approval Z 0..50 × 0..100 ⇒ 5,000 inside, 5,000 outside.
+/// Footprints: 0..20 × 0..20 and 10..30 × 0..20 overlap (union 30 × 20 = 600), a duplicate of the
+/// first, and 90..110 × 50..60 crossing the edge (100 inside) ⇒ built 700 m², fraction 0.07.
+/// A supply Q 500..600 × 0..100 outside every approval is 存量.
+#[test]
+fn built_fraction_and_land_source_by_hand() {
+    let dir = tempfile::tempdir().unwrap();
+    let (a, s) = write_layers(
+        dir.path(),
+        vec![feature(
+            json!({"PZWH": "Z", "PZRQ": "2020-01-01"}),
+            &rect(0.0, 0.0, 50.0, 100.0),
+        )],
+        vec![
+            feature(
+                json!({"DZJGH": "P", "PZWH": "Z", "YDKGRQ": "2021-01-01", "JK": 1000000}),
+                &rect(0.0, 0.0, 100.0, 100.0),
+            ),
+            feature(
+                json!({"DZJGH": "Q", "YDKGRQ": "2030-01-01"}),
+                &rect(500.0, 0.0, 600.0, 100.0),
+            ),
+        ],
+    );
+    let f = dir.path().join("footprints.geojson");
+    write_fc(
+        &f,
+        vec![
+            feature(json!({"RQ": "2025-01-01"}), &rect(0.0, 0.0, 20.0, 20.0)),
+            feature(json!({"RQ": "2025-01-01"}), &rect(10.0, 0.0, 30.0, 20.0)),
+            feature(json!({"RQ": "2025-01-01"}), &rect(0.0, 0.0, 20.0, 20.0)),
+            feature(json!({"RQ": "2026-02-01"}), &rect(90.0, 50.0, 110.0, 60.0)),
+        ],
+    );
+    let inputs = AuditInputs {
+        approvals: a,
+        supplies: s,
+        footprints: Some(f),
+        as_of: NaiveDate::from_ymd_opt(2026, 6, 30).unwrap(),
+        repair: false,
+        assume_crs: None,
+    };
+    let audit = Audit::run(&inputs, &Config::default()).unwrap();
+    let p = audit.supplies.iter().position(|s| s.dzjgh == "P").unwrap();
+    let b = audit.built[p].as_ref().unwrap();
+    assert!(close(b.built_m2, 700.0), "{}", b.built_m2);
+    // Per observation date (snapshots): 600 m² on 2025-01-01, 100 m² on 2026-02-01.
+    assert_eq!(b.by_date.len(), 2);
+    assert!(
+        close(b.by_date[0].1, 600.0) && close(b.by_date[1].1, 100.0),
+        "{:?}",
+        b.by_date
+    );
+    let o = audit.supply_overlaps[p].as_ref().unwrap();
+    assert!(close(o.outside_approvals_m2, 5_000.0));
+    // 0.07 < 0.10: not started; agreed start 2021-01-01 is over two years before T.
+    let v = audit.idle[p].as_ref().unwrap();
+    assert_eq!(
+        v.status,
+        landaudit::rules::idle::IdleStatus::Idle2y,
+        "{}",
+        v.reason
+    );
+    assert!(v.reason.contains("建成比例 0.07"), "{}", v.reason);
+
+    let out = tempfile::tempdir().unwrap();
+    landaudit::report::write_all(&audit, out.path()).unwrap();
+    let mut rdr = csv::Reader::from_path(out.path().join("supplies.csv")).unwrap();
+    let h = rdr.headers().unwrap().clone();
+    let want = "dzjgh,pzwh,gyfs,area_m2,in_approvals_m2,outside_approvals_m2,built_m2,built_frac,ydkgrq,sjkgrq,idle_status,idle_label,idle_days,fee_yuan,reason,reason_en";
+    assert!(h.iter().collect::<Vec<_>>().join(",").starts_with(want));
+    let col = |n: &str| h.iter().position(|x| x == n).unwrap();
+    let rows: Vec<csv::StringRecord> = rdr.records().map(|r| r.unwrap()).collect();
+    let p_row = rows.iter().find(|r| &r[0] == "P").unwrap();
+    assert_eq!(&p_row[col("in_approvals_m2")], "5000.000");
+    assert_eq!(&p_row[col("built_m2")], "700.000");
+    assert_eq!(&p_row[col("built_frac")], "0.0700");
+    assert_eq!(&p_row[col("idle_status")], "idle_2y");
+    assert_eq!(&p_row[col("land_source")], "新增");
+    // 2021-01-01 to 2026-06-30: 365 × 5 + 1 (2024 is a leap year) + 180 = 2,006 days.
+    assert_eq!(&p_row[col("idle_days")], "2006");
+    let q_row = rows.iter().find(|r| &r[0] == "Q").unwrap();
+    assert_eq!(&q_row[col("land_source")], "存量");
+    assert_eq!(&q_row[col("idle_status")], "not_due");
+    // idle.geojson holds P (idle) but not Q (not due).
+    let idle = std::fs::read_to_string(out.path().join("idle.geojson")).unwrap();
+    assert!(idle.contains("\"dzjgh\":\"P\"") && !idle.contains("\"dzjgh\":\"Q\""));
+    let summary = std::fs::read_to_string(out.path().join("summary.md")).unwrap();
+    // 闲置率 = 10,000 idle / 20,000 supplied.
+    assert!(summary.contains("**50.00%**"), "{summary}");
+}

@@ -212,7 +212,14 @@ impl Audit {
                     .transpose()
             },
         );
-        let (a_layer, s_layer, f_layer) = (a_layer?, s_layer?, f_layer?);
+        let (mut a_layer, mut s_layer, mut f_layer) = (a_layer?, s_layer?, f_layer?);
+        // Parcels move into the domain records; the layers keep their metadata and rejections.
+        let used = |l: &Layer| l.parcels.len();
+        let (a_used, s_used, f_used) = (
+            used(&a_layer),
+            used(&s_layer),
+            f_layer.as_ref().map_or(0, used),
+        );
         let crs = check_crs(&a_layer, inputs.assume_crs.as_ref())?;
         for other in std::iter::once(&s_layer).chain(&f_layer) {
             let c = check_crs(other, inputs.assume_crs.as_ref())?;
@@ -226,10 +233,15 @@ impl Audit {
                 });
             }
         }
-        let (approvals, a_warn) = approvals_from(&a_layer, config);
-        let (supplies, s_warn) = supplies_from(&s_layer, config);
-        let (footprints, f_warn) = match &f_layer {
-            Some(l) => footprints_from(l, config),
+        let a_parcels = std::mem::take(&mut a_layer.parcels);
+        let (approvals, a_warn) = approvals_from(&a_layer, a_parcels, config);
+        let s_parcels = std::mem::take(&mut s_layer.parcels);
+        let (supplies, s_warn) = supplies_from(&s_layer, s_parcels, config);
+        let (footprints, f_warn) = match &mut f_layer {
+            Some(l) => {
+                let parcels = std::mem::take(&mut l.parcels);
+                footprints_from(l, parcels, config)
+            }
             None => (vec![], vec![]),
         };
         let mut rejections: Vec<Rejection> = a_layer
@@ -322,7 +334,7 @@ impl Audit {
         };
         rejections.sort_by_key(|r| (r.layer, r.index, r.status));
 
-        let account = |layer: &Layer, failed: usize| {
+        let account = |layer: &Layer, used: usize, failed: usize| {
             let repaired = layer
                 .rejections
                 .iter()
@@ -332,20 +344,25 @@ impl Audit {
                 kind: layer.kind,
                 path: layer.path.clone(),
                 read: layer.read,
-                used: layer.parcels.len() - failed,
+                used: used - failed,
                 rejected: layer.rejected_count() + failed,
                 repaired,
             }
         };
         let mut accounts = vec![
-            account(&a_layer, overlays.iter().filter(|o| o.is_none()).count()),
+            account(
+                &a_layer,
+                a_used,
+                overlays.iter().filter(|o| o.is_none()).count(),
+            ),
             account(
                 &s_layer,
+                s_used,
                 supply_overlaps.iter().filter(|o| o.is_none()).count(),
             ),
         ];
         if let Some(l) = &f_layer {
-            accounts.push(account(l, 0));
+            accounts.push(account(l, f_used, 0));
         }
         Ok(Audit {
             config: config.clone(),

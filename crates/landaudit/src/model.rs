@@ -129,27 +129,31 @@ fn warn(layer: &Layer, p: &Parcel, reason: String) -> Rejection {
     }
 }
 
-/// Builds approvals from a loaded layer; unreadable optional fields become warnings.
-pub fn approvals_from(layer: &Layer, cfg: &Config) -> (Vec<Approval>, Vec<Rejection>) {
+/// Builds approvals from the parcels taken out of a loaded layer (`layer` names the file in
+/// warnings); unreadable optional fields become warnings.
+pub fn approvals_from(
+    layer: &Layer,
+    parcels: Vec<Parcel>,
+    cfg: &Config,
+) -> (Vec<Approval>, Vec<Rejection>) {
     let mut warnings = Vec::new();
     let mut r = FieldReader {
         layer,
         fields: &cfg.fields.approvals,
         warnings: &mut warnings,
     };
-    let approvals = layer
-        .parcels
-        .iter()
+    let approvals = parcels
+        .into_iter()
         .map(|p| Approval {
             pzwh: p.id.clone(),
             pcmc: p.attrs.text("pcmc"),
             xzqdm: p.attrs.text("xzqdm"),
-            pzrq: r.date(p, "pzrq"),
+            pzrq: r.date(&p, "pzrq"),
             pzmj_m2: r
-                .amount(p, "pzmj")
+                .amount(&p, "pzmj")
                 .map(|v| cfg.approvals.pzmj_unit.to_m2(v)),
             lx: p.attrs.text("lx"),
-            parcel: p.clone(),
+            parcel: p,
         })
         .collect();
     (approvals, warnings)
@@ -203,16 +207,19 @@ impl FieldReader<'_> {
 }
 
 /// Builds supplies from a loaded layer; unreadable dates and amounts become warnings.
-pub fn supplies_from(layer: &Layer, cfg: &Config) -> (Vec<Supply>, Vec<Rejection>) {
+pub fn supplies_from(
+    layer: &Layer,
+    parcels: Vec<Parcel>,
+    cfg: &Config,
+) -> (Vec<Supply>, Vec<Rejection>) {
     let mut warnings = Vec::new();
     let mut r = FieldReader {
         layer,
         fields: &cfg.fields.supplies,
         warnings: &mut warnings,
     };
-    let supplies = layer
-        .parcels
-        .iter()
+    let supplies = parcels
+        .into_iter()
         .map(|p| Supply {
             dzjgh: p.id.clone(),
             pzwh: p
@@ -221,37 +228,40 @@ pub fn supplies_from(layer: &Layer, cfg: &Config) -> (Vec<Supply>, Vec<Rejection
                 .map(|s| split_pzwh(&s))
                 .unwrap_or_default(),
             gyfs: p.attrs.text("gyfs"),
-            htqdrq: r.date(p, "htqdrq"),
-            ydkgrq: r.date(p, "ydkgrq"),
-            ydjgrq: r.date(p, "ydjgrq"),
-            sjkgrq: r.date(p, "sjkgrq"),
-            sjjgrq: r.date(p, "sjjgrq"),
-            zzrq: r.date(p, "zzrq"),
-            ykfmj: r.amount(p, "ykfmj"),
-            ztz: r.amount(p, "ztz"),
-            ytz: r.amount(p, "ytz"),
-            jk: r.amount(p, "jk"),
+            htqdrq: r.date(&p, "htqdrq"),
+            ydkgrq: r.date(&p, "ydkgrq"),
+            ydjgrq: r.date(&p, "ydjgrq"),
+            sjkgrq: r.date(&p, "sjkgrq"),
+            sjjgrq: r.date(&p, "sjjgrq"),
+            zzrq: r.date(&p, "zzrq"),
+            ykfmj: r.amount(&p, "ykfmj"),
+            ztz: r.amount(&p, "ztz"),
+            ytz: r.amount(&p, "ytz"),
+            jk: r.amount(&p, "jk"),
             zfyy: p.attrs.text("zfyy"),
-            parcel: p.clone(),
+            parcel: p,
         })
         .collect();
     (supplies, warnings)
 }
 
 /// Builds footprints from a loaded layer; an unreadable RQ becomes a warning.
-pub fn footprints_from(layer: &Layer, cfg: &Config) -> (Vec<Footprint>, Vec<Rejection>) {
+pub fn footprints_from(
+    layer: &Layer,
+    parcels: Vec<Parcel>,
+    cfg: &Config,
+) -> (Vec<Footprint>, Vec<Rejection>) {
     let mut warnings = Vec::new();
     let mut r = FieldReader {
         layer,
         fields: &cfg.fields.footprints,
         warnings: &mut warnings,
     };
-    let footprints = layer
-        .parcels
-        .iter()
+    let footprints = parcels
+        .into_iter()
         .map(|p| Footprint {
-            rq: r.date(p, "rq"),
-            parcel: p.clone(),
+            rq: r.date(&p, "rq"),
+            parcel: p,
         })
         .collect();
     (footprints, warnings)
