@@ -54,6 +54,7 @@ fn bench(c: &mut Criterion) {
                 &audit.supplies,
                 &index,
                 &cfg,
+                &audit.measure,
             )
         })
     });
@@ -76,7 +77,16 @@ fn bench(c: &mut Criterion) {
                 audit.supplies.len(),
                 footprints.len()
             ),
-            |b| b.iter(|| landaudit::rules::built::built(&audit.supplies, &footprints, &f_index)),
+            |b| {
+                b.iter(|| {
+                    landaudit::rules::built::built(
+                        &audit.supplies,
+                        &footprints,
+                        &f_index,
+                        &audit.measure,
+                    )
+                })
+            },
         );
     }
     g.bench_function("write_outputs", |b| {

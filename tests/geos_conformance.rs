@@ -8,6 +8,11 @@ use geo::{BoundingRect, MultiPolygon, Translate};
 use geos::Geom;
 use landaudit::{Audit, AuditInputs, Config, ParcelIndex};
 
+/// GEOS measures in the plane, so these runs do too.
+fn planar(extra: &str) -> Config {
+    Config::from_toml_str(&format!("[area]\nmode = \"planar\"\n{extra}")).unwrap()
+}
+
 fn to_geos(g: &MultiPolygon<f64>) -> geos::Geometry {
     geos::Geometry::try_from(g).expect("valid geometry converts to GEOS")
 }
@@ -78,12 +83,22 @@ fn compare(scale: f64, seed: u64, dx: f64, cfg: &Config) -> Report {
             .approvals
             .iter_mut()
             .chain(survey.supplies.iter_mut())
+            .chain(survey.footprints.iter_mut())
         {
             p.geometry = p.geometry.translate(dx, 0.0);
         }
     }
     let dir = tempfile::tempdir().unwrap();
-    landaudit_synth::write_survey(&survey, dir.path()).unwrap();
+    let written = landaudit_synth::write_survey(&survey, dir.path()).unwrap();
+    if dx == 40_000_000.0 {
+        // Zone-prefixed eastings: the same zone's prefixed code, EPSG:4528.
+        for p in written {
+            let t = std::fs::read_to_string(&p)
+                .unwrap()
+                .replace("EPSG::4549", "EPSG::4528");
+            std::fs::write(&p, t).unwrap();
+        }
+    }
     let as_of = chrono::NaiveDate::from_ymd_opt(2026, 6, 30).unwrap();
     let audit = Audit::run(&AuditInputs::from_dir(dir.path(), as_of).unwrap(), cfg).unwrap();
     let index = ParcelIndex::new(audit.supplies.iter().map(|s| s.geometry()));
@@ -175,7 +190,7 @@ fn compare(scale: f64, seed: u64, dx: f64, cfg: &Config) -> Report {
 
 #[test]
 fn supplied_area_matches_geos_on_a_generated_county() {
-    let cfg = Config::default();
+    let cfg = planar("");
     let r = compare(0.2, 11, 0.0, &cfg);
     eprintln!(
         "{} approvals compared, worst relative difference {:.3e}; raw part counts differ in {} (GEOS dust), \
@@ -194,7 +209,7 @@ fn supplied_area_matches_geos_on_a_generated_county() {
 
 #[test]
 fn matches_geos_with_independent_approvals_and_another_seed() {
-    let cfg = Config::from_toml_str("[approvals]\noverlap = \"independent\"").unwrap();
+    let cfg = planar("[approvals]\noverlap = \"independent\"");
     let r = compare(0.1, 5, 0.0, &cfg);
     assert_agrees(&r);
 }
@@ -202,7 +217,70 @@ fn matches_geos_with_independent_approvals_and_another_seed() {
 #[test]
 fn matches_geos_at_zone_prefixed_eastings() {
     // The same county with a zone prefix (+40,000,000 m): no loss of digits in the overlay.
-    let cfg = Config::default();
+    let cfg = planar("");
     let r = compare(0.1, 3, 40_000_000.0, &cfg);
     assert_agrees(&r);
+}
+
+/// The built fraction (supply ∩ union of footprints) against GEOS, on a generated county whose
+/// footprints overlap, repeat and cross parcel edges.
+#[test]
+fn built_area_matches_geos() {
+    let survey = landaudit_synth::generate(&landaudit_synth::SynthParams {
+        scale: 0.1,
+        seed: 21,
+    });
+    let dir = tempfile::tempdir().unwrap();
+    landaudit_synth::write_survey(&survey, dir.path()).unwrap();
+    let as_of = chrono::NaiveDate::from_ymd_opt(2026, 6, 30).unwrap();
+    let inputs = AuditInputs::from_dir(dir.path(), as_of).unwrap();
+    let fp_path = inputs
+        .footprints
+        .clone()
+        .expect("the generator writes footprints");
+    let cfg = planar("");
+    let audit = Audit::run(&inputs, &cfg).unwrap();
+    let footprints = landaudit::io::read_layer(
+        &fp_path,
+        &landaudit::io::ReadOptions {
+            kind: landaudit::LayerKind::Footprints,
+            fields: &cfg.fields.footprints,
+            repair: false,
+        },
+    )
+    .unwrap();
+    let index = ParcelIndex::new(footprints.parcels.iter().map(|p| &p.geometry));
+    let (mut compared, mut built_any, mut worst) = (0, 0, 0.0f64);
+    let mut failures = vec![];
+    for (i, s) in audit.supplies.iter().enumerate() {
+        let Some(b) = &audit.built[i] else { continue };
+        let g = s.geometry();
+        let cands: Vec<&MultiPolygon<f64>> = index
+            .candidates(g.bounding_rect().unwrap())
+            .into_iter()
+            .map(|j| &footprints.parcels[j].geometry)
+            .collect();
+        let (theirs, _, _) = geos_areas(g, &cands);
+        let diff = (b.built_m2 - theirs).abs();
+        let area = to_geos(g).area().unwrap();
+        worst = worst.max(diff / area);
+        if diff > 1e-3 && diff / area > 1e-6 {
+            failures.push(format!(
+                "{}: built {:.6} GEOS {theirs:.6}",
+                s.dzjgh, b.built_m2
+            ));
+        }
+        compared += 1;
+        if theirs > 0.0 {
+            built_any += 1;
+        }
+    }
+    eprintln!(
+        "{compared} supplies compared ({built_any} with footprints), worst relative difference {worst:.3e}"
+    );
+    assert!(
+        compared > 1000 && built_any > 300,
+        "{compared} / {built_any}"
+    );
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
 }

@@ -65,10 +65,21 @@ fn case(dx: f64, dy: f64) -> Case {
     }
 }
 
-fn run(dx: f64, dy: f64, cfg: &Config) -> Audit {
+/// Hand-worked areas are planar: these runs measure in the plane.
+fn planar(extra: &str) -> Config {
+    Config::from_toml_str(&format!("[area]\nmode = \"planar\"\n{extra}")).unwrap()
+}
+
+/// Runs the layout shifted to (x0 + x, y0 + y) in EPSG `epsg`.
+fn run_in(epsg: u32, dx: f64, dy: f64, cfg: &Config) -> Audit {
     let dir = tempfile::tempdir().unwrap();
     let c = case(dx, dy);
-    let (a, s) = write_layers(dir.path(), c.approvals, c.supplies);
+    let (a, s) = (
+        dir.path().join("approvals.geojson"),
+        dir.path().join("supplies.geojson"),
+    );
+    write_fc_in(&a, epsg, c.approvals);
+    write_fc_in(&s, epsg, c.supplies);
     let inputs = AuditInputs {
         approvals: a,
         supplies: s,
@@ -76,8 +87,14 @@ fn run(dx: f64, dy: f64, cfg: &Config) -> Audit {
         as_of: NaiveDate::from_ymd_opt(2026, 6, 30).unwrap(),
         repair: false,
         assume_crs: None,
+        zone: None,
     };
     Audit::run(&inputs, cfg).unwrap()
+}
+
+/// The layout near the central meridian of EPSG:4549 (easting 500 000, northing 3 300 000).
+fn run(cfg: &Config) -> Audit {
+    run_in(4549, 500_000.0, 3_300_000.0, cfg)
 }
 
 fn get<'a>(audit: &'a Audit, id: &str) -> &'a landaudit::ApprovalOverlay {
@@ -164,26 +181,25 @@ fn check_all(audit: &Audit) {
 
 #[test]
 fn hand_worked_areas() {
-    check_all(&run(0.0, 0.0, &Config::default()));
+    check_all(&run(&planar("")));
 }
 
 #[test]
 fn same_areas_at_zone_prefixed_gauss_krueger_coordinates() {
-    check_all(&run(40_500_000.0, 3_300_000.0, &Config::default()));
+    // EPSG:4528 is the same zone (CM 120°E) with the zone number prefixed to the easting.
+    check_all(&run_in(4528, 40_500_000.0, 3_300_000.0, &planar("")));
 }
 
 #[test]
 fn independent_overlap_audits_re_approved_land_twice() {
-    let cfg = Config::from_toml_str("[approvals]\noverlap = \"independent\"").unwrap();
-    let audit = run(0.0, 0.0, &cfg);
+    let audit = run(&planar("[approvals]\noverlap = \"independent\""));
     assert!(close(get(&audit, "G2").area_m2, 10_000.0));
     assert_eq!(get(&audit, "G2").overlap_m2, 0.0);
 }
 
 #[test]
 fn sliver_handling_can_be_disabled() {
-    let cfg = Config::from_toml_str("[slivers]\nmin_width_m = 0\nmin_area_m2 = 0").unwrap();
-    let audit = run(0.0, 0.0, &cfg);
+    let audit = run(&planar("[slivers]\nmin_width_m = 0\nmin_area_m2 = 0"));
     let e = get(&audit, "E");
     assert!(close(e.remnant_m2, 30.0), "{}", e.remnant_m2);
     assert_eq!(e.status, ApprovalStatus::Partial);
@@ -191,7 +207,7 @@ fn sliver_handling_can_be_disabled() {
 
 #[test]
 fn link_check_finds_the_planted_disagreements() {
-    let audit = run(0.0, 0.0, &Config::default());
+    let audit = run(&planar(""));
     let mut found: Vec<(String, &str, String)> = audit
         .link_issues
         .iter()
@@ -222,7 +238,7 @@ fn link_check_finds_the_planted_disagreements() {
 
 #[test]
 fn outputs_are_written_and_add_up() {
-    let audit = run(0.0, 0.0, &Config::default());
+    let audit = run(&planar(""));
     let out = tempfile::tempdir().unwrap();
     landaudit::report::write_all(&audit, out.path()).unwrap();
     let mut rdr = csv::Reader::from_path(out.path().join("approvals.csv")).unwrap();
@@ -273,15 +289,12 @@ fn outputs_are_written_and_add_up() {
 }
 
 #[test]
-fn geographic_input_is_refused_with_a_clear_error() {
+fn declared_crs_must_fit_the_coordinates() {
+    // Zone-prefixed eastings (≈ 40 500 000) declared as EPSG:4549 (no prefix) must not be
+    // overlaid as if they were: the error names the file and the prefix it saw.
     let dir = tempfile::tempdir().unwrap();
-    let (a, s) = write_layers(dir.path(), vec![], vec![]);
-    for p in [&a, &s] {
-        let t = std::fs::read_to_string(p)
-            .unwrap()
-            .replace("EPSG::4549", "EPSG::4490");
-        std::fs::write(p, t).unwrap();
-    }
+    let c = case(40_500_000.0, 3_300_000.0);
+    let (a, s) = write_layers(dir.path(), c.approvals, c.supplies);
     let inputs = AuditInputs {
         approvals: a,
         supplies: s,
@@ -289,14 +302,28 @@ fn geographic_input_is_refused_with_a_clear_error() {
         as_of: NaiveDate::from_ymd_opt(2026, 6, 30).unwrap(),
         repair: false,
         assume_crs: None,
+        zone: None,
     };
     let e = Audit::run(&inputs, &Config::default())
         .unwrap_err()
         .to_string();
     assert!(
-        e.contains("approvals.geojson") && e.contains("geographic"),
+        e.contains("approvals.geojson") && e.contains("zone prefix 40"),
         "{e}"
     );
+}
+
+#[test]
+fn ellipsoidal_area_is_the_default_for_cgcs2000() {
+    // Near the central meridian at 30°N the Gauss-Krüger scale is 1, so a 100 × 100 m square's
+    // ellipsoidal area equals its planar area to well under 1e-5 relative; both columns exist.
+    let audit = run(&Config::default());
+    assert!(audit.measure.ellipsoidal);
+    let c = get(&audit, "C");
+    let e = c.areas.ellipsoid_m2.unwrap();
+    assert!((c.areas.planar_m2 - 10_000.0).abs() < 1e-6);
+    assert!((e - 10_000.0).abs() < 0.1, "{e}");
+    assert_eq!(c.area_m2, e);
 }
 
 /// Built fraction and the part inside approvals, by hand:
@@ -307,20 +334,22 @@ fn geographic_input_is_refused_with_a_clear_error() {
 #[test]
 fn built_fraction_and_land_source_by_hand() {
     let dir = tempfile::tempdir().unwrap();
+    let (x, y) = (500_000.0, 3_300_000.0);
+    let r = |x0: f64, y0: f64, x1: f64, y1: f64| rect(x + x0, y + y0, x + x1, y + y1);
     let (a, s) = write_layers(
         dir.path(),
         vec![feature(
             json!({"PZWH": "Z", "PZRQ": "2020-01-01"}),
-            &rect(0.0, 0.0, 50.0, 100.0),
+            &r(0.0, 0.0, 50.0, 100.0),
         )],
         vec![
             feature(
                 json!({"DZJGH": "P", "PZWH": "Z", "YDKGRQ": "2021-01-01", "JK": 1000000}),
-                &rect(0.0, 0.0, 100.0, 100.0),
+                &r(0.0, 0.0, 100.0, 100.0),
             ),
             feature(
                 json!({"DZJGH": "Q", "YDKGRQ": "2030-01-01"}),
-                &rect(500.0, 0.0, 600.0, 100.0),
+                &r(500.0, 0.0, 600.0, 100.0),
             ),
         ],
     );
@@ -328,10 +357,10 @@ fn built_fraction_and_land_source_by_hand() {
     write_fc(
         &f,
         vec![
-            feature(json!({"RQ": "2025-01-01"}), &rect(0.0, 0.0, 20.0, 20.0)),
-            feature(json!({"RQ": "2025-01-01"}), &rect(10.0, 0.0, 30.0, 20.0)),
-            feature(json!({"RQ": "2025-01-01"}), &rect(0.0, 0.0, 20.0, 20.0)),
-            feature(json!({"RQ": "2026-02-01"}), &rect(90.0, 50.0, 110.0, 60.0)),
+            feature(json!({"RQ": "2025-01-01"}), &r(0.0, 0.0, 20.0, 20.0)),
+            feature(json!({"RQ": "2025-01-01"}), &r(10.0, 0.0, 30.0, 20.0)),
+            feature(json!({"RQ": "2025-01-01"}), &r(0.0, 0.0, 20.0, 20.0)),
+            feature(json!({"RQ": "2026-02-01"}), &r(90.0, 50.0, 110.0, 60.0)),
         ],
     );
     let inputs = AuditInputs {
@@ -341,8 +370,9 @@ fn built_fraction_and_land_source_by_hand() {
         as_of: NaiveDate::from_ymd_opt(2026, 6, 30).unwrap(),
         repair: false,
         assume_crs: None,
+        zone: None,
     };
-    let audit = Audit::run(&inputs, &Config::default()).unwrap();
+    let audit = Audit::run(&inputs, &planar("")).unwrap();
     let p = audit.supplies.iter().position(|s| s.dzjgh == "P").unwrap();
     let b = audit.built[p].as_ref().unwrap();
     assert!(close(b.built_m2, 700.0), "{}", b.built_m2);

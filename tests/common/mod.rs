@@ -22,9 +22,13 @@ pub fn feature(props: Value, rings: &[Vec<[f64; 2]>]) -> Value {
 }
 
 pub fn write_fc(path: &Path, features: Vec<Value>) {
+    write_fc_in(path, 4549, features)
+}
+
+pub fn write_fc_in(path: &Path, epsg: u32, features: Vec<Value>) {
     let fc = json!({
         "type": "FeatureCollection",
-        "crs": {"type": "name", "properties": {"name": "urn:ogc:def:crs:EPSG::4549"}},
+        "crs": {"type": "name", "properties": {"name": format!("urn:ogc:def:crs:EPSG::{epsg}")}},
         "features": features,
     });
     std::fs::write(path, serde_json::to_string_pretty(&fc).unwrap()).unwrap();

@@ -62,6 +62,15 @@ struct AuditArgs {
     /// CRS to assume for layers without a `crs` member, e.g. EPSG:4549.
     #[arg(long)]
     crs: Option<String>,
+    /// Which area drives statuses, rates and totals: ellipsoidal (CGCS2000 ellipsoid, the
+    /// official 图斑面积) or planar (in the working projection). Default: ellipsoidal when the CRS
+    /// is CGCS2000, else planar. Both are reported for approvals and supplies.
+    #[arg(long, value_enum)]
+    area: Option<AreaArg>,
+    /// Working 3-degree Gauss-Krüger zone (25–45) for CGCS2000 data; default: the approvals'
+    /// zone, or the zone of their centre for geographic input.
+    #[arg(long)]
+    zone: Option<u32>,
     /// Output directory (created if missing).
     #[arg(long)]
     out: PathBuf,
@@ -78,6 +87,12 @@ struct SynthArgs {
     /// Output directory.
     #[arg(long)]
     out: PathBuf,
+}
+
+#[derive(clap::ValueEnum, Clone, Copy, Debug)]
+enum AreaArg {
+    Ellipsoidal,
+    Planar,
 }
 
 fn parse_date(s: &str) -> Result<NaiveDate, String> {
@@ -109,10 +124,16 @@ fn run(cli: Cli) -> Result<()> {
 }
 
 fn audit(args: AuditArgs, quiet: bool) -> Result<()> {
-    let config = match &args.config {
+    let mut config = match &args.config {
         Some(p) => Config::from_file(p)?,
         None => Config::default(),
     };
+    if let Some(a) = args.area {
+        config.area.mode = match a {
+            AreaArg::Ellipsoidal => landaudit::measure::AreaMode::Ellipsoidal,
+            AreaArg::Planar => landaudit::measure::AreaMode::Planar,
+        };
+    }
     let as_of = args
         .as_of
         .unwrap_or_else(|| chrono::Local::now().date_naive());
@@ -125,10 +146,12 @@ fn audit(args: AuditArgs, quiet: bool) -> Result<()> {
             as_of,
             repair: false,
             assume_crs: None,
+            zone: None,
         },
         _ => bail!("give --approvals and --supplies, or --dir"),
     };
     inputs.repair = args.repair;
+    inputs.zone = args.zone;
     if let Some(f) = &args.footprints {
         inputs.footprints = Some(f.clone());
     }

@@ -1,5 +1,5 @@
 //! Prints counts and timing of a generated survey: `cargo run --release -p landaudit-synth --example synth_stats -- SCALE SEED [DIR]`.
-use landaudit_synth::{SynthParams, generate, write_survey};
+use landaudit_synth::{FootprintGroup, SynthParams, generate, write_survey};
 use std::time::Instant;
 
 fn main() {
@@ -14,9 +14,10 @@ fn main() {
         dt.as_secs_f64()
     );
     println!(
-        "approvals {} supplies {}",
+        "approvals {} supplies {} footprints {}",
         s.approvals.len(),
-        s.supplies.len()
+        s.supplies.len(),
+        s.footprints.len()
     );
     let st = &s.stats;
     let pct = |a: usize, b: usize| 100.0 * a as f64 / b.max(1) as f64;
@@ -60,6 +61,38 @@ fn main() {
         pct(st.links_nonexistent, st.supplies_cut),
         st.lots_dropped_tiny,
         st.lots_dropped_invalid
+    );
+    let nf = s.footprints.len();
+    println!(
+        "footprints: earlier {} later {}; village {} ({:.1}%) edge-crossing {} ({:.1}%) duplicated {} ({:.1}%)",
+        st.footprints_earlier,
+        st.footprints_later,
+        st.footprints_village,
+        pct(st.footprints_village, nf),
+        st.footprints_edge_crossing,
+        pct(st.footprints_edge_crossing, nf),
+        st.footprint_duplicate_pairs.len(),
+        pct(st.footprint_duplicate_pairs.len(), nf)
+    );
+    let groups = [
+        (FootprintGroup::Built, "built"),
+        (FootprintGroup::StartedUndated, "started-undated"),
+        (FootprintGroup::Halted, "halted (ZZRQ)"),
+        (FootprintGroup::HaltedUnrecorded, "halted (unrecorded)"),
+        (FootprintGroup::Shed, "shed"),
+        (FootprintGroup::NotStarted, "not started"),
+    ];
+    let line: Vec<String> = groups
+        .iter()
+        .map(|(g, name)| {
+            let k = st.footprint_groups.iter().filter(|x| *x == g).count();
+            format!("{name} {k} ({:.1}%)", pct(k, ns))
+        })
+        .collect();
+    println!(
+        "supplies by footprint group: {}; sharing land {}",
+        line.join(", "),
+        st.supplies_sharing_land.len()
     );
     if let Some(dir) = args.get(3) {
         let t = Instant::now();

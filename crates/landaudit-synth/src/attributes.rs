@@ -73,7 +73,7 @@ fn add_months(d: NaiveDate, m: u32) -> NaiveDate {
 }
 
 /// "YYYY-MM-DD" for ~90 %, "YYYY/MM/DD" for ~5 %, "YYYYMMDD" for ~5 %.
-fn fmt_date<R: Rng>(rng: &mut R, d: NaiveDate) -> String {
+pub(crate) fn fmt_date<R: Rng>(rng: &mut R, d: NaiveDate) -> String {
     let (y, m, dd) = (d.year(), d.month(), d.day());
     let r: f64 = rng.random();
     if r < 0.90 {
@@ -232,6 +232,21 @@ pub(crate) struct LinkStats {
     pub nonexistent: usize,
 }
 
+/// What the footprint pass needs to know about a supply's attributes (as written).
+#[derive(Clone, Debug)]
+pub(crate) struct SupplyFacts {
+    /// SJKGRQ.
+    pub started: Option<NaiveDate>,
+    /// SJJGRQ.
+    pub completed: Option<NaiveDate>,
+    /// ZZRQ.
+    pub halted: Option<NaiveDate>,
+    /// YKFMJ / parcel area, when YKFMJ is given.
+    pub developed_share: Option<f64>,
+    /// YTZ / ZTZ.
+    pub invested_share: f64,
+}
+
 /// Remembered per supply so that a duplicate can copy it.
 #[derive(Clone)]
 struct Remembered {
@@ -245,12 +260,13 @@ pub(crate) fn supply_properties<R: Rng>(
     inputs: &[SupplyInput],
     approvals: &[ApprovalInfo],
     stats: &mut LinkStats,
-) -> Vec<Map<String, Value>> {
+) -> (Vec<Map<String, Value>>, Vec<SupplyFacts>) {
     let real: HashSet<&str> = approvals.iter().map(|a| a.pzwh.as_str()).collect();
     let cap = survey_date();
     let mut remembered: Vec<Remembered> = Vec::with_capacity(inputs.len());
     let mut props: Vec<Map<String, Value>> = Vec::with_capacity(inputs.len());
     let mut keys: Vec<(usize, NaiveDate)> = Vec::with_capacity(inputs.len());
+    let mut facts: Vec<SupplyFacts> = Vec::with_capacity(inputs.len());
     let wrong_approval = |rng: &mut R, own: Option<usize>| -> Option<Value> {
         if approvals.len() < 2 && own.is_some() {
             return None;
@@ -435,23 +451,28 @@ pub(crate) fn supply_properties<R: Rng>(
             (Some(_), None) => rng.random_range(0.0..1.0),
             (Some(_), Some(_)) => rng.random_range(0.8..=1.0),
         };
+        let ytz = (ztz as f64 * invested_share).round() as i64;
         m.insert("JK".into(), Value::from(jk));
         m.insert("ZTZ".into(), Value::from(ztz));
-        m.insert(
-            "YTZ".into(),
-            Value::from((ztz as f64 * invested_share).round() as i64),
-        );
+        m.insert("YTZ".into(), Value::from(ytz));
+        let mut developed_share = None;
         if rng.random_bool(0.4) {
             let share: f64 = match (started, completed) {
                 (None, _) => 0.0,
                 (Some(_), None) => rng.random_range(0.0..1.0),
                 (Some(_), Some(_)) => rng.random_range(0.9..=1.0),
             };
-            m.insert(
-                "YKFMJ".into(),
-                Value::from((area * share * 100.0).round() / 100.0),
-            );
+            let ykfmj = (area * share * 100.0).round() / 100.0;
+            developed_share = Some(ykfmj / area);
+            m.insert("YKFMJ".into(), Value::from(ykfmj));
         }
+        facts.push(SupplyFacts {
+            started,
+            completed,
+            halted,
+            developed_share,
+            invested_share: ytz as f64 / ztz as f64,
+        });
         m.insert(
             "ZFYY".into(),
             Value::from(if rng.random_bool(0.05) { "1" } else { "0" }),
@@ -474,7 +495,7 @@ pub(crate) fn supply_properties<R: Rng>(
             Value::from(format!("{}{y:04}B{:05}", CODES[band], *s)),
         );
     }
-    props
+    (props, facts)
 }
 
 /// An approval number in the usual form that no approval has.

@@ -1,6 +1,8 @@
 //! Deterministic synthetic county surveys for landaudit: an approvals layer (批次 / 单独选址
-//! approvals of new construction land) and a supplies layer (供地 parcels), with the flaws real
-//! bureau data has, so that the 批而未供 overlay can be tested and benchmarked without real data.
+//! approvals of new construction land), a supplies layer (供地 parcels) and a footprints layer
+//! (construction seen on the ground, 动工/建设范围, on two dates), with the flaws real bureau
+//! data has, so that the 批而未供 overlay and the 闲置土地 rules can be tested and benchmarked
+//! without real data.
 //!
 //! ```
 //! use landaudit_synth::{SynthParams, generate};
@@ -8,6 +10,7 @@
 //! let survey = generate(&SynthParams { scale: 0.01, seed: 7 });
 //! assert!(!survey.approvals.is_empty());
 //! assert!(!survey.supplies.is_empty());
+//! assert!(!survey.footprints.is_empty());
 //! assert_eq!(survey.epsg, 4549);
 //! // the same seed gives the same survey
 //! assert_eq!(survey.supplies, generate(&SynthParams { scale: 0.01, seed: 7 }).supplies);
@@ -15,10 +18,10 @@
 //!
 //! # What is generated
 //!
-//! Scale 1 is a county of about 2,000 approvals and 15,000 supplies in a 40 km × 40 km square
-//! of EPSG:4549 (CGCS2000 3-degree Gauss-Krüger, CM 120°E) centred on easting 500,000,
-//! northing 3,340,000; counts and area grow linearly with the scale (the side with its square
-//! root). Scale 0.05 is the demo county. Coordinates are rounded to millimetres as they are
+//! Scale 1 is a county of about 2,000 approvals, 15,000 supplies and 60,000 footprints in a
+//! 40 km × 40 km square of EPSG:4549 (CGCS2000 3-degree Gauss-Krüger, CM 120°E) centred on
+//! easting 500,000, northing 3,340,000; counts and area grow linearly with the scale (the side
+//! with its square root). Scale 0.05 is the demo county. Coordinates are rounded to millimetres as they are
 //! generated, so what is written is exactly what every derived figure was computed from.
 //!
 //! Approvals (all OGC-valid, counter-clockwise exteriors, 1–20 ha each):
@@ -49,13 +52,41 @@
 //!   Missing dates are null or absent. No actual date lies after 2026-06-30.
 //! - dates are `YYYY-MM-DD`, with ~5 % `YYYY/MM/DD` and ~5 % `YYYYMMDD`.
 //!
-//! Supplies are written in shuffled order. All randomness comes from one
-//! `rand_chacha::ChaCha8Rng` seeded with [`SynthParams::seed`], and no platform-dependent
-//! floating-point function (`sin`, `cos`, `exp`, …) touches a coordinate.
+//! Footprints (about 60,000 at scale 1, both dates together; all OGC-valid, counter-clockwise):
+//! - two snapshots, `RQ` = `2025-06-01` and `2026-06-15` (a full year apart, both before
+//!   2026-06-30; ~10 % written `YYYY/MM/DD` or `YYYYMMDD`): each date holds everything seen built
+//!   on that date, so a building standing on both dates is two features with the same geometry;
+//!   `BSM` numbers the features 1, 2, … in file order;
+//! - per supply, agreeing with its attributes ([`SurveyStats::footprint_groups`],
+//!   [`FootprintGroup`]): completed or started with `SJKGRQ` — hard-standing (a few larger
+//!   rectangles, sometimes a paved yard around the buildings) and rows of 10–40 m buildings,
+//!   turned with the parcel, covering 30–100 % on the later date and the first rows of them (or
+//!   nothing when started after the earlier date, or all when completed before it) on the
+//!   earlier one, at least 3 % of the parcel less when it was started before the earlier date;
+//!   ~15 % of those not started on record are built on anyway (15–80 %, grown, so footprint
+//!   evidence says 动工); halted ones (`ZZRQ`, plus ~5 % of all started ones: some of those
+//!   started before the earlier date with `YKFMJ` under a third of the parcel or `YTZ`/`ZTZ`
+//!   under 25 %) carry 3–25 % of foundations, the same on both dates; of the other
+//!   not-started ones ~5 % have a shed of under 5 % and the rest nothing at all;
+//! - construction stays 1.5 m inside its parcel (beyond any digitising overlap of neighbouring
+//!   lots) and off land the parcel shares with another supply
+//!   ([`SurveyStats::supplies_sharing_land`]), so a supply's cover comes from its own
+//!   footprints only, except: ~3 % of footprints are buildings moved 1–5 m across the parcel's
+//!   edge, partly outside every supply; ~2 % are the same building twice on one date (exactly,
+//!   or 0.05–0.3 m apart), listed in [`SurveyStats::footprint_duplicate_pairs`];
+//! - ~10 % are village houses (8–15 m) in clusters at least 45 m from every approval and lot,
+//!   most standing on both dates, a few new or gone.
+//!
+//! Supplies and footprints are written in shuffled order. The approvals and supplies draw
+//! their randomness from one `rand_chacha::ChaCha8Rng` seeded with [`SynthParams::seed`], the
+//! footprints from a second one seeded with `seed ^ 0xF00D` (so adding them left the other two
+//! layers unchanged), and no platform-dependent floating-point function (`sin`, `cos`, `exp`,
+//! …) touches a coordinate.
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
 mod attributes;
+mod footprints;
 mod layout;
 mod shapes;
 mod subdivide;
@@ -72,7 +103,7 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use serde_json::{Map, Value};
 
-pub use write::{APPROVALS_FILE, SUPPLIES_FILE, write_survey};
+pub use write::{APPROVALS_FILE, FOOTPRINTS_FILE, SUPPLIES_FILE, write_survey};
 
 use attributes::{LinkStats, Origin, SupplyInput};
 use subdivide::Coverage;
@@ -85,8 +116,8 @@ const APPROVALS_PER_SCALE: f64 = 2000.0;
 /// How big a survey to generate, and from which seed.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct SynthParams {
-    /// 1.0 ≈ a county with ~2,000 approvals and ~15,000 supplies; counts and area are
-    /// proportional to it. A scale that is not a positive finite number gives an empty survey.
+    /// 1.0 ≈ a county with ~2,000 approvals, ~15,000 supplies and ~60,000 footprints; counts
+    /// and area are proportional to it. A scale that is not a positive finite number gives an empty survey.
     pub scale: f64,
     /// Seed of the random generator: the same seed and scale give the same survey.
     pub seed: u64,
@@ -110,7 +141,7 @@ pub struct SynthParcel {
     pub properties: Map<String, Value>,
 }
 
-/// A generated county: both layers and what the generator did.
+/// A generated county: its three layers and what the generator did.
 #[derive(Clone, Debug)]
 pub struct Survey {
     /// EPSG code of the coordinates (always [`EPSG`]).
@@ -119,12 +150,36 @@ pub struct Survey {
     pub approvals: Vec<SynthParcel>,
     /// Supplies layer (供地).
     pub supplies: Vec<SynthParcel>,
+    /// Footprints layer (动工/建设范围): construction seen on the ground on two dates, `BSM`
+    /// and `RQ` attributes.
+    pub footprints: Vec<SynthParcel>,
     /// Counters kept by the generator (the ground truth behind the data's quirks).
     pub stats: SurveyStats,
 }
 
+/// Which footprints a supply was given, decided from its attributes (see the crate
+/// documentation for the cover of each group).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum FootprintGroup {
+    /// Completed (`SJJGRQ`) or started with `SJKGRQ`: buildings and hard-standing covering
+    /// 30–100 % on the later date, no more on the earlier one (growth).
+    Built,
+    /// Not started on record (no `SJKGRQ`) but built on: 15–80 % cover, grown.
+    StartedUndated,
+    /// Halted on record (`ZZRQ`): 3–25 % cover, the same on both dates.
+    Halted,
+    /// Started (`SJKGRQ`, before the earlier date) with low `YKFMJ` or `YTZ`/`ZTZ`, no `ZZRQ`:
+    /// 3–25 % cover, the same on both dates (the halt shows only on the ground).
+    HaltedUnrecorded,
+    /// Not started: one shed under 5 % of the parcel on both dates.
+    Shed,
+    /// Not started: no footprints.
+    NotStarted,
+}
+
 /// What the generator did, for tests and for judging an audit's output. Indices refer to
-/// [`Survey::approvals`] and [`Survey::supplies`].
+/// [`Survey::approvals`], [`Survey::supplies`] and [`Survey::footprints`].
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct SurveyStats {
@@ -178,6 +233,23 @@ pub struct SurveyStats {
     pub lots_dropped_tiny: usize,
     /// Lots dropped because rounding left them invalid.
     pub lots_dropped_invalid: usize,
+    /// Per supply: which footprints it was given.
+    pub footprint_groups: Vec<FootprintGroup>,
+    /// Supplies overlapping another supply (other than a neighbouring lot of the same approval)
+    /// by more than 1 m²: re-supplies and lots of overlapping approvals. Construction is kept
+    /// off the shared land, so their cover can fall short of their group's range.
+    pub supplies_sharing_land: Vec<usize>,
+    /// Footprints dated the earlier survey date (`RQ` 2025-06-01).
+    pub footprints_earlier: usize,
+    /// Footprints dated the later survey date (`RQ` 2026-06-15).
+    pub footprints_later: usize,
+    /// Footprints of village houses outside every supply (both dates).
+    pub footprints_village: usize,
+    /// Footprints of buildings moved 1–5 m across their parcel's edge (both dates).
+    pub footprints_edge_crossing: usize,
+    /// (original, copy): the same building digitised twice on one date (exactly, or shifted by
+    /// 0.05–0.3 m).
+    pub footprint_duplicate_pairs: Vec<(usize, usize)>,
 }
 
 impl SurveyStats {
@@ -207,6 +279,13 @@ impl SurveyStats {
             links_nonexistent: 0,
             lots_dropped_tiny: 0,
             lots_dropped_invalid: 0,
+            footprint_groups: Vec::new(),
+            supplies_sharing_land: Vec::new(),
+            footprints_earlier: 0,
+            footprints_later: 0,
+            footprints_village: 0,
+            footprints_edge_crossing: 0,
+            footprint_duplicate_pairs: Vec::new(),
         }
     }
 }
@@ -262,6 +341,7 @@ pub fn generate(params: &SynthParams) -> Survey {
             epsg: EPSG,
             approvals: Vec::new(),
             supplies: Vec::new(),
+            footprints: Vec::new(),
             stats,
         };
     }
@@ -363,7 +443,15 @@ pub fn generate(params: &SynthParams) -> Survey {
     stats.approvals_pzmj_deviating = a_stats.pzmj_deviating;
     stats.approvals_separate_site = a_stats.separate_site;
     let mut links = LinkStats::default();
-    let supply_props = attributes::supply_properties(&mut rng, &inputs, &infos, &mut links);
+    let (supply_props, facts) =
+        attributes::supply_properties(&mut rng, &inputs, &infos, &mut links);
+    let lot_of: Vec<Option<usize>> = inputs
+        .iter()
+        .map(|i| match i.origin {
+            Origin::Cut { approval, .. } => Some(approval),
+            _ => None,
+        })
+        .collect();
     stats.links_own = links.own;
     stats.links_several = links.several;
     stats.links_missing = links.missing;
@@ -400,7 +488,7 @@ pub fn generate(params: &SynthParams) -> Survey {
             })
         })
         .collect();
-    let supplies = perm
+    let supplies: Vec<SynthParcel> = perm
         .iter()
         .map(|&p| slots[p].take().expect("each supply moved once"))
         .collect();
@@ -409,10 +497,31 @@ pub fn generate(params: &SynthParams) -> Survey {
         .map(|(a, b)| (new_pos[a], new_pos[b]))
         .collect();
 
+    // footprints, from a random stream of their own
+    let refs: Vec<footprints::SupplyRef<'_>> = perm
+        .iter()
+        .zip(&supplies)
+        .map(|(&p, s)| footprints::SupplyRef {
+            geometry: &s.geometry,
+            facts: &facts[p],
+            lot_of: lot_of[p],
+        })
+        .collect();
+    let f = footprints::generate(params.seed, &refs, extent, &mut index);
+    drop(refs);
+    stats.footprint_groups = f.groups;
+    stats.supplies_sharing_land = f.sharing_land;
+    stats.footprints_earlier = f.earlier;
+    stats.footprints_later = f.later;
+    stats.footprints_village = f.village;
+    stats.footprints_edge_crossing = f.edge_crossing;
+    stats.footprint_duplicate_pairs = f.duplicate_pairs;
+
     Survey {
         epsg: EPSG,
         approvals,
         supplies,
+        footprints: f.footprints,
         stats,
     }
 }

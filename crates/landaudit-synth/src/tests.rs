@@ -6,9 +6,10 @@ use std::collections::{HashMap, HashSet};
 use std::sync::OnceLock;
 
 use chrono::{Datelike, Months, NaiveDate};
+use geo::orient::{Direction, Orient};
 use geo::{
-    Area, BooleanOps, BoundingRect, Distance, Euclidean, MultiPolygon, Point, Polygon, Validation,
-    Winding,
+    Area, BooleanOps, BoundingRect, Distance, Euclidean, Intersects, MultiPolygon, Point, Polygon,
+    Validation, Winding,
 };
 use serde_json::Value;
 
@@ -22,12 +23,14 @@ fn survey(scale: f64) -> &'static Survey {
     cell.get_or_init(|| generate(&SynthParams { scale, seed: 1 }))
 }
 
-fn serialise(s: &Survey) -> (Vec<u8>, Vec<u8>) {
+fn serialise(s: &Survey) -> (Vec<u8>, Vec<u8>, Vec<u8>) {
     let mut a = Vec::new();
     let mut b = Vec::new();
+    let mut c = Vec::new();
     crate::write::write_feature_collection(&mut a, &s.approvals, s.epsg).unwrap();
     crate::write::write_feature_collection(&mut b, &s.supplies, s.epsg).unwrap();
-    (a, b)
+    crate::write::write_feature_collection(&mut c, &s.footprints, s.epsg).unwrap();
+    (a, b, c)
 }
 
 fn text<'a>(p: &'a serde_json::Map<String, Value>, key: &str) -> Option<&'a str> {
@@ -125,13 +128,15 @@ fn same_seed_same_output_different_seed_different_output() {
         scale: 0.05,
         seed: 2,
     });
-    let (a1, a2) = serialise(&a);
-    let (b1, b2) = serialise(&b);
-    let (c1, c2) = serialise(&c);
+    let (a1, a2, a3) = serialise(&a);
+    let (b1, b2, b3) = serialise(&b);
+    let (c1, c2, c3) = serialise(&c);
     assert_eq!(a1, b1);
     assert_eq!(a2, b2);
+    assert_eq!(a3, b3);
     assert_ne!(a1, c1);
     assert_ne!(a2, c2);
+    assert_ne!(a3, c3);
     assert_eq!(a.stats, b.stats);
     // and through the public writer
     let d1 = tempfile::tempdir().unwrap();
@@ -784,9 +789,14 @@ fn write_survey_round_trip() {
     let paths = write_survey(s, &out).unwrap();
     assert_eq!(
         paths,
-        vec![out.join("approvals.geojson"), out.join("supplies.geojson")]
+        vec![
+            out.join("approvals.geojson"),
+            out.join("supplies.geojson"),
+            out.join("footprints.geojson")
+        ]
     );
-    for (path, parcels) in paths.iter().zip([&s.approvals, &s.supplies]) {
+    assert!(!s.footprints.is_empty());
+    for (path, parcels) in paths.iter().zip([&s.approvals, &s.supplies, &s.footprints]) {
         let text = std::fs::read_to_string(path).unwrap();
         let crs = text
             .find(r#""crs":{"type":"name","properties":{"name":"urn:ogc:def:crs:EPSG::4549"}}"#);
@@ -836,6 +846,490 @@ fn write_errors_name_the_path() {
     assert!(err.to_string().contains("a-file"), "{err}");
 }
 
+/// The two observation dates of the footprints layer.
+fn rq_dates() -> (NaiveDate, NaiveDate) {
+    (
+        NaiveDate::from_ymd_opt(2025, 6, 1).unwrap(),
+        NaiveDate::from_ymd_opt(2026, 6, 15).unwrap(),
+    )
+}
+
+/// Footprint cover of every supply, measured with boolean operations.
+struct Cover {
+    /// RQ of each footprint: false = earlier, true = later.
+    later: Vec<bool>,
+    /// Per supply: the footprints whose boxes meet it.
+    near: Vec<Vec<usize>>,
+    /// Per supply: covered share on the earlier date, the later date, and both together.
+    earlier_frac: Vec<f64>,
+    later_frac: Vec<f64>,
+    all_frac: Vec<f64>,
+}
+
+/// Share of `target` covered by the union of `parts` (oriented first, so that unary_union's
+/// fill rule sees one winding; overlapping parts count once).
+fn covered_share(target: &MultiPolygon<f64>, parts: &[&MultiPolygon<f64>]) -> f64 {
+    if parts.is_empty() {
+        return 0.0;
+    }
+    let oriented: Vec<MultiPolygon<f64>> = parts
+        .iter()
+        .map(|p| (*p).clone().orient(Direction::Default))
+        .collect();
+    let union = geo::unary_union(oriented.iter());
+    target.intersection(&union).unsigned_area() / target.unsigned_area()
+}
+
+fn cover_of(s: &Survey) -> Cover {
+    let (d1, d2) = rq_dates();
+    let later: Vec<bool> = s
+        .footprints
+        .iter()
+        .map(|f| {
+            let d = date(&f.properties, "RQ").expect("RQ");
+            assert!(d == d1 || d == d2, "RQ {d}");
+            d == d2
+        })
+        .collect();
+    let fboxes: Vec<[f64; 4]> = s.footprints.iter().map(|f| bbox(&f.geometry)).collect();
+    let sboxes: Vec<[f64; 4]> = s.supplies.iter().map(|p| bbox(&p.geometry)).collect();
+    let near = box_hits(&fboxes, &sboxes);
+    let mut c = Cover {
+        later,
+        near,
+        earlier_frac: Vec::new(),
+        later_frac: Vec::new(),
+        all_frac: Vec::new(),
+    };
+    for (si, p) in s.supplies.iter().enumerate() {
+        let pick = |want: Option<bool>| -> Vec<&MultiPolygon<f64>> {
+            c.near[si]
+                .iter()
+                .filter(|&&f| want.is_none_or(|w| c.later[f] == w))
+                .map(|&f| &s.footprints[f].geometry)
+                .collect()
+        };
+        let (early, late) = (pick(Some(false)), pick(Some(true)));
+        let e = covered_share(&p.geometry, &early);
+        let l = covered_share(&p.geometry, &late);
+        // both dates together: the later cover when every earlier footprint is still standing
+        // unchanged on the later date, else measured
+        let a = if early.iter().all(|g| late.contains(g)) {
+            l
+        } else {
+            covered_share(&p.geometry, &pick(None))
+        };
+        c.earlier_frac.push(e);
+        c.later_frac.push(l);
+        c.all_frac.push(a);
+    }
+    c
+}
+
+fn cover() -> &'static Cover {
+    static C: OnceLock<Cover> = OnceLock::new();
+    C.get_or_init(|| cover_of(survey(1.0)))
+}
+
+#[test]
+fn footprints_count_validity_and_attributes() {
+    let (d1, d2) = rq_dates();
+    // a full year between the snapshots, both before the evaluation date
+    assert!(d1.checked_add_months(Months::new(12)).unwrap() <= d2);
+    assert!(d2 <= NaiveDate::from_ymd_opt(2026, 6, 30).unwrap());
+    for (scale, lo, hi) in [(1.0, 45_000, 75_000), (0.05, 2_000, 4_000)] {
+        let s = survey(scale);
+        let n = s.footprints.len();
+        assert!((lo..=hi).contains(&n), "{n} footprints at scale {scale}");
+        let mut ids = HashSet::new();
+        let (mut dash, mut other, mut later) = (0, 0, 0);
+        for f in &s.footprints {
+            assert!(
+                f.geometry.is_valid(),
+                "{:?}",
+                f.geometry.validation_errors()
+            );
+            assert!(f.geometry.unsigned_area() > 0.0);
+            for p in &f.geometry.0 {
+                assert!(p.exterior().is_ccw());
+                for c in p.exterior().0.iter() {
+                    for v in [c.x, c.y] {
+                        assert!(
+                            ((v * 1000.0).round() - v * 1000.0).abs() < 1e-4,
+                            "{v} not mm"
+                        );
+                    }
+                }
+            }
+            let bsm = f.properties["BSM"].as_u64().expect("integer BSM");
+            assert!(ids.insert(bsm), "duplicate BSM {bsm}");
+            let rq = text(&f.properties, "RQ").unwrap();
+            if rq.len() == 10 && rq.as_bytes()[4] == b'-' {
+                dash += 1;
+            } else {
+                other += 1;
+            }
+            let d = parse_date(rq);
+            assert!(d == d1 || d == d2, "{rq}");
+            later += usize::from(d == d2);
+        }
+        assert!(
+            (0.06..0.14).contains(&share(other, dash + other)),
+            "other date formats {other}"
+        );
+        assert_eq!(later, s.stats.footprints_later);
+        assert_eq!(n - later, s.stats.footprints_earlier);
+        assert!(
+            later > n - later && n - later > n / 4,
+            "{later} of {n} later"
+        );
+        assert_eq!(s.stats.footprint_groups.len(), s.supplies.len());
+    }
+}
+
+#[test]
+fn footprint_groups_match_the_attributes() {
+    use crate::FootprintGroup as G;
+    let s = survey(1.0);
+    let (d1, _) = rq_dates();
+    let mut count: HashMap<G, usize> = HashMap::new();
+    let (mut started, mut not_started) = (0, 0);
+    for (p, &g) in s.supplies.iter().zip(&s.stats.footprint_groups) {
+        *count.entry(g).or_default() += 1;
+        let pr = &p.properties;
+        let (sj, jg, zz) = (date(pr, "SJKGRQ"), date(pr, "SJJGRQ"), date(pr, "ZZRQ"));
+        let area = p.geometry.unsigned_area();
+        let dev = pr.get("YKFMJ").and_then(Value::as_f64).map(|m| m / area);
+        let inv = pr["YTZ"].as_f64().unwrap() / pr["ZTZ"].as_f64().unwrap();
+        started += usize::from(sj.is_some());
+        not_started += usize::from(sj.is_none());
+        match g {
+            G::Built => assert!(jg.is_some() || (sj.is_some() && zz.is_none())),
+            G::Halted => assert!(zz.is_some() && jg.is_none()),
+            G::HaltedUnrecorded => {
+                assert!(sj.is_some_and(|d| d < d1) && zz.is_none() && jg.is_none());
+                assert!(dev.is_some_and(|d| d < 1.0 / 3.0) || inv < 0.25);
+            }
+            G::StartedUndated | G::Shed | G::NotStarted => assert!(sj.is_none() && zz.is_none()),
+        }
+    }
+    let c = |g| count.get(&g).copied().unwrap_or(0);
+    let undated = share(c(G::StartedUndated), not_started);
+    assert!((0.11..0.19).contains(&undated), "started undated {undated}");
+    let shed = share(c(G::Shed), c(G::Shed) + c(G::NotStarted));
+    assert!((0.03..0.07).contains(&shed), "shed {shed}");
+    let halted_unrec = share(c(G::HaltedUnrecorded), started);
+    assert!(
+        (0.025..0.075).contains(&halted_unrec),
+        "halted unrecorded {halted_unrec}"
+    );
+    // some recorded halts are low enough to be idle
+    let low_halted = s
+        .supplies
+        .iter()
+        .zip(&s.stats.footprint_groups)
+        .filter(|(p, g)| {
+            let pr = &p.properties;
+            let area = p.geometry.unsigned_area();
+            **g == G::Halted
+                && (pr
+                    .get("YKFMJ")
+                    .and_then(Value::as_f64)
+                    .is_some_and(|m| m / area < 1.0 / 3.0)
+                    || pr["YTZ"].as_f64().unwrap() / pr["ZTZ"].as_f64().unwrap() < 0.25)
+        })
+        .count();
+    assert!(
+        low_halted > c(G::Halted) / 5,
+        "{low_halted} low of {}",
+        c(G::Halted)
+    );
+}
+
+#[test]
+fn footprint_cover_follows_the_groups() {
+    use crate::FootprintGroup as G;
+    let s = survey(1.0);
+    let c = cover();
+    let shared: HashSet<usize> = s.stats.supplies_sharing_land.iter().copied().collect();
+    // a supply listed as sharing land really overlaps another one
+    let sboxes: Vec<[f64; 4]> = s.supplies.iter().map(|p| bbox(&p.geometry)).collect();
+    for &i in &shared {
+        let hits = (0..s.supplies.len()).filter(|&j| {
+            j != i
+                && boxes_meet(sboxes[j], sboxes[i])
+                && s.supplies[j]
+                    .geometry
+                    .intersection(&s.supplies[i].geometry)
+                    .unsigned_area()
+                    > 1.0
+        });
+        assert!(hits.count() > 0, "supply {i}");
+    }
+    let (mut undated_by_cover, mut undated_listed) = (0, 0);
+    for (i, p) in s.supplies.iter().enumerate() {
+        let g = s.stats.footprint_groups[i];
+        let (e, l, a) = (c.earlier_frac[i], c.later_frac[i], c.all_frac[i]);
+        let pr = &p.properties;
+        let sj = date(pr, "SJKGRQ");
+        let zz = date(pr, "ZZRQ");
+        let own = !shared.contains(&i);
+        // snapshots: everything seen earlier is still there later (except village houses,
+        // which never stand on a supply)
+        assert!(a <= l + 1e-6, "supply {i}: union {a} > later {l}");
+        match g {
+            G::NotStarted => assert!(a < 1e-6, "not started {i} covered {a}"),
+            G::Shed => assert!(a > 0.0 && a < 0.05, "shed {i} covers {a}"),
+            G::Halted | G::HaltedUnrecorded => {
+                assert!((e - l).abs() < 1e-6, "halted {i}: {e} then {l}");
+                assert!(l <= 0.25 + 1e-6, "halted {i}: {l}");
+            }
+            G::StartedUndated => {
+                if own {
+                    assert!((0.15..=0.9).contains(&a), "undated {i}: {a}");
+                    assert!(l - e >= 0.02, "undated {i} did not grow: {e} → {l}");
+                }
+            }
+            G::Built => {
+                assert!(l + 1e-6 >= e, "built {i} shrank: {e} → {l}");
+                if own {
+                    assert!(l >= 0.30, "built {i}: {l}");
+                }
+                // started, not completed, before the earlier date: visibly grown
+                if own && date(pr, "SJJGRQ").is_none() && sj.is_some_and(|d| d < rq_dates().0) {
+                    assert!(l - e >= 0.02, "built {i} did not grow: {e} → {l}");
+                }
+            }
+        }
+        // not started on record and no halt: only the undated group reaches the start threshold
+        if sj.is_none() && zz.is_none() && own {
+            undated_by_cover += usize::from(a >= 0.10);
+            undated_listed += usize::from(g == G::StartedUndated);
+            if g != G::StartedUndated {
+                assert!(a < 0.05, "not started {i} covered {a}");
+            }
+        }
+    }
+    assert_eq!(undated_by_cover, undated_listed);
+    // halted parcels mostly show their foundations
+    let halted: Vec<usize> = (0..s.supplies.len())
+        .filter(|&i| {
+            matches!(s.stats.footprint_groups[i], G::Halted | G::HaltedUnrecorded)
+                && !shared.contains(&i)
+        })
+        .collect();
+    let shown = halted.iter().filter(|&&i| c.later_frac[i] >= 0.03).count();
+    assert!(
+        share(shown, halted.len()) > 0.95,
+        "{shown} of {}",
+        halted.len()
+    );
+}
+
+/// The idle-land rules of DOMAIN 2.4 (《闲置土地处置办法》第二条、第八条、第十四条) as of 2026-06-30,
+/// with footprints as the evidence of 动工 when SJKGRQ is missing (cover ≥ 10 %) and of a halt
+/// when ZZRQ is missing (no growth of more than 1 % of the parcel over at least a year).
+fn idle_outcome(p: &crate::SynthParcel, earlier: f64, later: f64, all: f64) -> &'static str {
+    let pr = &p.properties;
+    let as_of = NaiveDate::from_ymd_opt(2026, 6, 30).unwrap();
+    let year = |d: NaiveDate, n: u32| d.checked_add_months(Months::new(12 * n)).unwrap();
+    if date(pr, "SJJGRQ").is_some_and(|d| d <= as_of) {
+        return "completed";
+    }
+    let gov = text(pr, "ZFYY") == Some("1");
+    let started = match date(pr, "SJKGRQ") {
+        Some(d) => d <= as_of,
+        None => all >= 0.10,
+    };
+    if !started {
+        let ds = date(pr, "YDKGRQ").unwrap();
+        return if as_of < ds {
+            "not_due"
+        } else if as_of < year(ds, 1) {
+            "overdue"
+        } else if gov {
+            "gov_cause"
+        } else if as_of >= year(ds, 2) {
+            "idle_2y"
+        } else {
+            "idle_1y"
+        };
+    }
+    let area = p.geometry.unsigned_area();
+    let dev = pr
+        .get("YKFMJ")
+        .and_then(Value::as_f64)
+        .map_or(all, |m| m / area);
+    let inv = pr["YTZ"].as_f64().unwrap() / pr["ZTZ"].as_f64().unwrap();
+    let low = dev < 1.0 / 3.0 || inv < 0.25;
+    let (d1, d2) = rq_dates();
+    let halted = match date(pr, "ZZRQ").filter(|z| *z <= as_of) {
+        Some(z) => Some((z, "halted_recorded")),
+        None if later <= earlier + 0.01 && d2 >= year(d1, 1) => Some((d1, "halted_observed")),
+        None => None,
+    };
+    if low && let Some((_, how)) = halted.filter(|(h, _)| as_of >= year(*h, 1)) {
+        return if gov { "gov_cause_halted" } else { how };
+    }
+    if date(pr, "YDJGRQ").is_some_and(|d| as_of > d) {
+        "late_completion"
+    } else if date(pr, "SJKGRQ").is_none() {
+        "started_by_footprints"
+    } else {
+        "started"
+    }
+}
+
+#[test]
+fn idle_rules_see_every_outcome() {
+    use crate::FootprintGroup as G;
+    let s = survey(1.0);
+    let c = cover();
+    let shared: HashSet<usize> = s.stats.supplies_sharing_land.iter().copied().collect();
+    let mut seen: HashMap<&str, usize> = HashMap::new();
+    for (i, p) in s.supplies.iter().enumerate() {
+        let o = idle_outcome(p, c.earlier_frac[i], c.later_frac[i], c.all_frac[i]);
+        *seen.entry(o).or_default() += 1;
+        if shared.contains(&i) {
+            continue;
+        }
+        match s.stats.footprint_groups[i] {
+            // halted on the ground only: idle through the footprints
+            G::HaltedUnrecorded => assert!(
+                ["halted_observed", "gov_cause_halted"].contains(&o),
+                "supply {i}: {o}"
+            ),
+            // built on: never judged halted from the footprints
+            G::Built | G::StartedUndated => assert!(o != "halted_observed", "supply {i}"),
+            G::Shed | G::NotStarted => assert!(
+                !o.starts_with("started") && !o.starts_with("halted"),
+                "supply {i}: {o}"
+            ),
+            _ => {}
+        }
+    }
+    for o in [
+        "not_due",
+        "overdue",
+        "idle_1y",
+        "idle_2y",
+        "gov_cause",
+        "gov_cause_halted",
+        "halted_recorded",
+        "halted_observed",
+        "started",
+        "started_by_footprints",
+        "late_completion",
+        "completed",
+    ] {
+        assert!(seen.get(o).copied().unwrap_or(0) > 0, "no {o}: {seen:?}");
+    }
+}
+
+#[test]
+fn footprints_cross_edges_repeat_and_make_villages() {
+    let s = survey(1.0);
+    let c = cover();
+    let n = s.footprints.len();
+    // which supplies each footprint meets
+    let mut meets: Vec<Vec<usize>> = vec![Vec::new(); n];
+    for (si, fs) in c.near.iter().enumerate() {
+        for &f in fs {
+            if s.footprints[f]
+                .geometry
+                .intersects(&s.supplies[si].geometry)
+            {
+                meets[f].push(si);
+            }
+        }
+    }
+    // partly outside every supply: 1–5 m across the edge
+    let mut crossing = 0;
+    let mut free = Vec::new();
+    for (f, sups) in meets.iter().enumerate() {
+        let g = &s.footprints[f].geometry;
+        if sups.is_empty() {
+            free.push(f);
+            continue;
+        }
+        let parts: Vec<&MultiPolygon<f64>> =
+            sups.iter().map(|&i| &s.supplies[i].geometry).collect();
+        let union = geo::unary_union(parts.iter().copied());
+        let outside = g.difference(&union).unsigned_area();
+        if outside > 0.5 {
+            crossing += 1;
+            assert!(
+                outside < 0.7 * g.unsigned_area(),
+                "footprint {f} mostly outside"
+            );
+            let reach =
+                g.0.iter()
+                    .flat_map(|p| p.exterior().0.iter())
+                    .map(|v| Euclidean.distance(&Point::from(*v), &union))
+                    .fold(0.0, f64::max);
+            assert!(
+                (0.9..=5.6).contains(&reach),
+                "footprint {f} reaches {reach} m out"
+            );
+        }
+    }
+    assert!(crossing >= s.stats.footprints_edge_crossing);
+    assert!(
+        (0.02..0.045).contains(&share(crossing, n)),
+        "crossing {crossing} of {n}"
+    );
+    // village houses: a tenth, 8–15 m, clear of every approval
+    assert!(
+        (0.07..0.13).contains(&share(free.len(), n)),
+        "free {} of {n}",
+        free.len()
+    );
+    let aboxes: Vec<[f64; 4]> = s.approvals.iter().map(|a| bbox(&a.geometry)).collect();
+    let fboxes: Vec<[f64; 4]> = free
+        .iter()
+        .map(|&f| bbox(&s.footprints[f].geometry))
+        .collect();
+    for (k, hits) in box_hits(&aboxes, &fboxes).iter().enumerate() {
+        let g = &s.footprints[free[k]].geometry;
+        assert!(hits.iter().all(|&a| !s.approvals[a].geometry.intersects(g)));
+        let area = g.unsigned_area();
+        assert!((63.0..=226.0).contains(&area), "house of {area} m²");
+    }
+    // the same building twice on one date: exact or within 0.3 m, found independently
+    let boxes: Vec<[f64; 4]> = s.footprints.iter().map(|f| bbox(&f.geometry)).collect();
+    let mut twice = HashSet::new();
+    let mut exact = 0;
+    for (i, j) in box_pairs(&boxes) {
+        if c.later[i] != c.later[j] || (0..4).any(|k| (boxes[i][k] - boxes[j][k]).abs() > 0.35) {
+            continue;
+        }
+        let (a, b) = (&s.footprints[i].geometry, &s.footprints[j].geometry);
+        let common = a.intersection(b).unsigned_area();
+        if common >= 0.9 * a.unsigned_area().min(b.unsigned_area()) {
+            twice.insert((i, j));
+            exact += usize::from(a == b);
+        }
+    }
+    let reported: HashSet<(usize, usize)> = s
+        .stats
+        .footprint_duplicate_pairs
+        .iter()
+        .map(|&(a, b)| (a.min(b), a.max(b)))
+        .collect();
+    let missed: Vec<_> = reported.difference(&twice).collect();
+    let extra: Vec<_> = twice.difference(&reported).collect();
+    assert!(
+        missed.is_empty() && extra.is_empty(),
+        "not found {missed:?}, unreported {extra:?}"
+    );
+    assert!(exact > 0 && exact < twice.len());
+    assert!(
+        (0.01..0.03).contains(&share(twice.len(), n)),
+        "duplicates {}",
+        twice.len()
+    );
+}
+
 /// FNV-1a, 64 bit.
 fn fnv1a(bytes: &[u8]) -> u64 {
     bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, &b| {
@@ -853,9 +1347,15 @@ fn output_is_pinned() {
         scale: 0.01,
         seed: 7,
     });
-    let (a, b) = serialise(&s);
+    let (a, b, c) = serialise(&s);
+    // approvals and supplies byte-identical to before the footprints were added (those draw
+    // from a random stream of their own); the footprints pinned since they were added
     assert_eq!(
         (s.approvals.len(), s.supplies.len(), fnv1a(&a), fnv1a(&b)),
         (20, 147, 15_502_051_771_193_173_389, 461_393_965_929_206_401)
+    );
+    assert_eq!(
+        (s.footprints.len(), fnv1a(&c)),
+        (600, 1_133_490_204_171_730_301)
     );
 }

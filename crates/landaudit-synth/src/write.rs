@@ -13,20 +13,25 @@ use crate::{Survey, SynthError, SynthParcel};
 pub const APPROVALS_FILE: &str = "approvals.geojson";
 /// File name of the supplies layer written by [`write_survey`](crate::write_survey).
 pub const SUPPLIES_FILE: &str = "supplies.geojson";
+/// File name of the footprints layer written by [`write_survey`](crate::write_survey).
+pub const FOOTPRINTS_FILE: &str = "footprints.geojson";
 
-/// Writes `DIR/approvals.geojson` and `DIR/supplies.geojson`, creating `DIR` (and its parents).
+/// Writes `DIR/approvals.geojson`, `DIR/supplies.geojson` and `DIR/footprints.geojson`,
+/// creating `DIR` (and its parents).
 ///
 /// Each file is written to a temporary file in `DIR` and then renamed over the target, so a
-/// reader never sees a half-written layer. Returns the paths written, approvals first.
+/// reader never sees a half-written layer. Returns the paths written: approvals, supplies,
+/// footprints.
 pub fn write_survey(survey: &Survey, dir: &Path) -> Result<Vec<PathBuf>, SynthError> {
     fs::create_dir_all(dir).map_err(|source| SynthError::CreateDir {
         path: dir.to_path_buf(),
         source,
     })?;
-    let mut written = Vec::with_capacity(2);
+    let mut written = Vec::with_capacity(3);
     for (name, parcels) in [
         (APPROVALS_FILE, &survey.approvals),
         (SUPPLIES_FILE, &survey.supplies),
+        (FOOTPRINTS_FILE, &survey.footprints),
     ] {
         let path = dir.join(name);
         write_layer(&path, dir, parcels, survey.epsg)?;

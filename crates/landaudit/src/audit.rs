@@ -6,11 +6,13 @@ use std::path::{Path, PathBuf};
 use chrono::NaiveDate;
 
 use crate::config::Config;
-use crate::crs::{Crs, CrsKind};
+use crate::crs::Crs;
 use crate::error::{Error, Result};
+use crate::frame::{self, Frame};
 use crate::index::ParcelIndex;
 use crate::io::{ReadOptions, read_layer};
 use crate::layer::{Layer, LayerKind, RejectStatus, Rejection};
+use crate::measure::Measure;
 use crate::model::{Approval, Supply, approvals_from, footprints_from, supplies_from};
 use crate::rules::built::{self, Built};
 use crate::rules::idle::{IdleEvidence, IdleVerdict, classify};
@@ -32,6 +34,9 @@ pub struct AuditInputs {
     pub repair: bool,
     /// CRS to assume for layers that declare none.
     pub assume_crs: Option<Crs>,
+    /// Working 3-degree Gauss-Krüger zone for CGCS2000 data (default: the approvals' zone, or
+    /// the zone of their centre for geographic input).
+    pub zone: Option<u32>,
 }
 
 impl AuditInputs {
@@ -51,6 +56,7 @@ impl AuditInputs {
             as_of,
             repair: false,
             assume_crs: None,
+            zone: None,
         })
     }
 }
@@ -102,8 +108,12 @@ pub struct Audit {
     pub config: Config,
     /// Evaluation date.
     pub as_of: NaiveDate,
-    /// CRS of the inputs (and outputs).
+    /// CRS the outputs are written in (the approvals layer's).
     pub crs: Crs,
+    /// The working frame (where overlays happen) and how outputs are converted back.
+    pub frame: Frame,
+    /// The area measure driving every area column.
+    pub measure: Measure,
     /// Approvals used.
     pub approvals: Vec<Approval>,
     /// Supplies used.
@@ -131,31 +141,6 @@ pub struct Audit {
     pub rejections: Vec<Rejection>,
     /// Accounting per layer.
     pub accounts: Vec<LayerAccount>,
-}
-
-fn check_crs(layer: &Layer, assume: Option<&Crs>) -> Result<Crs> {
-    let crs = match (&layer.crs, assume) {
-        (Crs::Rfc7946, Some(a)) => a.clone(),
-        (c, _) => c.clone(),
-    };
-    match crs.kind() {
-        CrsKind::ProjectedMetres => Ok(crs),
-        CrsKind::Geographic => Err(Error::Crs {
-            path: layer.path.clone(),
-            message: format!(
-                "coordinates are in a geographic CRS ({crs}); this version overlays projected metres only \
-                 (e.g. CGCS2000 Gauss-Krüger EPSG:4513–4554). Reproject the layer (ogr2ogr -t_srs EPSG:4549), \
-                 or if the file is in fact projected and only lacks a crs member, pass --crs EPSG:NNNN"
-            ),
-        }),
-        CrsKind::Unknown => Err(Error::Crs {
-            path: layer.path.clone(),
-            message: format!(
-                "unknown CRS {crs}: landaudit knows EPSG geographic and Gauss-Krüger/UTM codes; \
-                 pass --crs EPSG:NNNN if the layer is in projected metres"
-            ),
-        }),
-    }
 }
 
 impl Audit {
@@ -220,19 +205,29 @@ impl Audit {
             used(&s_layer),
             f_layer.as_ref().map_or(0, used),
         );
-        let crs = check_crs(&a_layer, inputs.assume_crs.as_ref())?;
-        for other in std::iter::once(&s_layer).chain(&f_layer) {
-            let c = check_crs(other, inputs.assume_crs.as_ref())?;
-            if c != crs {
-                return Err(Error::Crs {
-                    path: other.path.clone(),
-                    message: format!(
-                        "CRS {c} differs from the approvals layer's {crs} ({}); reproject one of them first",
-                        a_layer.path.display()
-                    ),
-                });
-            }
+        let assume = inputs.assume_crs.as_ref();
+        let a_crs = frame::declared(&a_layer, assume)?;
+        let s_crs = frame::declared(&s_layer, assume)?;
+        let f_crs = f_layer
+            .as_ref()
+            .map(|l| frame::declared(l, assume))
+            .transpose()?;
+        let mut others = vec![(&s_layer, &s_crs)];
+        if let (Some(l), Some(c)) = (&f_layer, &f_crs) {
+            others.push((l, c));
         }
+        let frame = frame::resolve((&a_layer, &a_crs), &others, inputs.zone)?;
+        let measure = Measure::new(frame.zone, &config.area).map_err(|message| Error::Crs {
+            path: a_layer.path.clone(),
+            message,
+        })?;
+        progress.stage("reproject", 3);
+        frame.to_working(&mut a_layer, &a_crs)?;
+        frame.to_working(&mut s_layer, &s_crs)?;
+        if let (Some(l), Some(c)) = (&mut f_layer, &f_crs) {
+            frame.to_working(l, c)?;
+        }
+        progress.inc(3);
         let a_parcels = std::mem::take(&mut a_layer.parcels);
         let (approvals, a_warn) = approvals_from(&a_layer, a_parcels, config);
         let s_parcels = std::mem::take(&mut s_layer.parcels);
@@ -270,13 +265,19 @@ impl Audit {
         progress.stage("overlay", (approvals.len() * 2 + supplies.len() * 2) as u64);
         let effective = unsupplied::effective_geometries(&approvals, config);
         progress.inc(approvals.len() as u64);
-        let results =
-            unsupplied::unsupplied(&approvals, &effective, &supplies, &supply_index, config);
+        let results = unsupplied::unsupplied(
+            &approvals,
+            &effective,
+            &supplies,
+            &supply_index,
+            config,
+            &measure,
+        );
         progress.inc(approvals.len() as u64);
-        let overlaps = links::supply_overlaps(&approvals, &approval_index, &supplies);
+        let overlaps = links::supply_overlaps(&approvals, &approval_index, &supplies, &measure);
         progress.inc(supplies.len() as u64);
         let built_results = match &f_layer {
-            Some(_) => built::built(&supplies, &footprints, &footprint_index),
+            Some(_) => built::built(&supplies, &footprints, &footprint_index, &measure),
             None => vec![],
         };
         progress.inc(supplies.len() as u64);
@@ -367,7 +368,9 @@ impl Audit {
         Ok(Audit {
             config: config.clone(),
             as_of: inputs.as_of,
-            crs,
+            crs: frame.output.clone(),
+            frame,
+            measure,
             approvals,
             supplies,
             overlays,

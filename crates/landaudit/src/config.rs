@@ -37,6 +37,8 @@ pub struct Config {
     pub approvals: ApprovalSettings,
     /// Idle-land rules (《闲置土地处置办法》 thresholds and conventions).
     pub idle: crate::rules::idle::IdleSettings,
+    /// Which area (ellipsoidal or planar) drives the audit.
+    pub area: crate::measure::AreaSettings,
 }
 
 /// Field mapping of every layer.

@@ -29,6 +29,8 @@ pub const HEADER: &[&str] = &[
     "attr_supplied_m2",
     "remnant_ha",
     "remnant_mu",
+    "area_planar_m2",
+    "area_ellipsoid_m2",
 ];
 
 /// Writes `approvals.csv`.
@@ -74,6 +76,11 @@ pub fn write(audit: &Audit, path: &Path) -> Result<()> {
                 format!("{:.3}", r3(attr[o.approval])),
                 format!("{:.4}", crate::units::ha(r.remnant)),
                 format!("{:.4}", crate::units::mu(r.remnant)),
+                format!("{:.3}", r3(o.areas.planar_m2)),
+                o.areas
+                    .ellipsoid_m2
+                    .map(|v| format!("{:.3}", r3(v)))
+                    .unwrap_or_default(),
             ];
             (a.pzwh.clone(), row)
         })

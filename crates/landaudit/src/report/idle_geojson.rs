@@ -12,11 +12,7 @@ use crate::report::r3;
 
 /// Writes `idle.geojson`, features sorted by DZJGH.
 pub fn write(audit: &Audit, path: &Path) -> Result<()> {
-    let mut rows: Vec<(
-        &str,
-        serde_json::Map<String, Value>,
-        &geo::MultiPolygon<f64>,
-    )> = Vec::new();
+    let mut rows: Vec<(&str, serde_json::Map<String, Value>, geo::MultiPolygon<f64>)> = Vec::new();
     for (i, s) in audit.supplies.iter().enumerate() {
         let (Some(o), Some(v)) = (&audit.supply_overlaps[i], &audit.idle[i]) else {
             continue;
@@ -45,8 +41,19 @@ pub fn write(audit: &Audit, path: &Path) -> Result<()> {
         }) else {
             unreachable!("json! of an object literal")
         };
-        rows.push((&s.dzjgh, props, s.geometry()));
+        let g = audit
+            .frame
+            .to_output(s.geometry())
+            .map_err(|message| crate::Error::Crs {
+                path: path.to_path_buf(),
+                message,
+            })?;
+        rows.push((&s.dzjgh, props, g));
     }
     rows.sort_by(|a, b| a.0.cmp(b.0));
-    write_features(path, &audit.crs, rows.into_iter().map(|(_, p, g)| (p, g)))
+    write_features(
+        path,
+        &audit.crs,
+        rows.iter().map(|(_, p, g)| (p.clone(), g)),
+    )
 }

@@ -45,9 +45,11 @@ pub fn render(audit: &Audit) -> String {
     let _ = writeln!(s, "# 批而未供 audit summary\n");
     let _ = writeln!(
         s,
-        "- Evaluation date (评估日): {}\n- CRS: {} (areas are planar m² in this CRS)\n- Slivers: parts narrower than {} m everywhere or smaller than {} m²\n- Overlapping approvals: {}\n",
+        "- Evaluation date (评估日): {}\n- Outputs in {}; overlays in {}\n- Areas: {}\n- Slivers: parts narrower than {} m everywhere or smaller than {} m²\n- Overlapping approvals: {}\n",
         audit.as_of,
         audit.crs,
+        audit.frame.working,
+        audit.measure.describe(),
         cfg.slivers.min_width_m,
         cfg.slivers.min_area_m2,
         match cfg.approvals.overlap {

@@ -33,6 +33,8 @@ pub const HEADER: &[&str] = &[
     "zzrq",
     "jk",
     "built_by_date",
+    "area_planar_m2",
+    "area_ellipsoid_m2",
 ];
 
 /// 新增 (inside approvals: new construction land) or 存量 (wholly outside every approval:
@@ -98,6 +100,11 @@ pub fn write(audit: &Audit, path: &Path) -> Result<()> {
                             .collect::<Vec<_>>()
                             .join(";")
                     })
+                    .unwrap_or_default(),
+                format!("{:.3}", r3(o.areas.planar_m2)),
+                o.areas
+                    .ellipsoid_m2
+                    .map(|v| format!("{:.3}", r3(v)))
                     .unwrap_or_default(),
             ],
         ));

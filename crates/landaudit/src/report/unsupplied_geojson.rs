@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use geo::{Area, MultiPolygon};
+use geo::MultiPolygon;
 use serde_json::{Map, Value, json};
 
 use crate::audit::Audit;
@@ -20,8 +20,14 @@ pub fn write(audit: &Audit, path: &Path) -> Result<()> {
         let age = audit
             .age_years(o.approval)
             .map(|y| (y * 100.0).round() / 100.0);
-        let mut parts: Vec<(f64, &geo::Polygon<f64>)> =
-            o.remnants.iter().map(|p| (p.unsigned_area(), p)).collect();
+        let mut parts: Vec<(f64, MultiPolygon<f64>)> = o
+            .remnants
+            .iter()
+            .map(|p| {
+                let g = MultiPolygon::new(vec![p.clone()]);
+                (audit.measure.area(&g), g)
+            })
+            .collect();
         parts.sort_by(|x, y| y.0.total_cmp(&x.0));
         for (k, (area, p)) in parts.into_iter().enumerate() {
             let props = json!({
@@ -39,12 +45,14 @@ pub fn write(audit: &Audit, path: &Path) -> Result<()> {
             let Value::Object(props) = props else {
                 unreachable!("json! of an object literal")
             };
-            features.push((
-                a.pzwh.clone(),
-                -area,
-                props,
-                MultiPolygon::new(vec![p.clone()]),
-            ));
+            let g = audit
+                .frame
+                .to_output(&p)
+                .map_err(|message| crate::Error::Crs {
+                    path: path.to_path_buf(),
+                    message,
+                })?;
+            features.push((a.pzwh.clone(), -area, props, g));
         }
     }
     features.sort_by(|x, y| x.0.cmp(&y.0).then(x.1.total_cmp(&y.1)));

@@ -8,8 +8,9 @@ use geo::BoundingRect;
 use rayon::prelude::*;
 
 use crate::index::ParcelIndex;
+use crate::measure::Measure;
 use crate::model::{Footprint, Supply};
-use crate::overlay::{self, difference_of_union, guarded};
+use crate::overlay::{difference_of_union, guarded};
 
 /// Footprint cover of one supply.
 #[derive(Debug, Clone, PartialEq)]
@@ -28,11 +29,16 @@ pub fn observation_dates(footprints: &[Footprint]) -> Vec<NaiveDate> {
     d
 }
 
-fn covered(target: &geo::MultiPolygon<f64>, area: f64, cutters: &[&geo::MultiPolygon<f64>]) -> f64 {
+fn covered(
+    m: &Measure,
+    target: &geo::MultiPolygon<f64>,
+    area: f64,
+    cutters: &[&geo::MultiPolygon<f64>],
+) -> f64 {
     if cutters.is_empty() {
         return 0.0;
     }
-    (area - overlay::area(&difference_of_union(target, cutters))).clamp(0.0, area)
+    (area - m.area(&difference_of_union(target, cutters))).clamp(0.0, area)
 }
 
 /// Footprint cover of every supply, in parallel. Per-date cover is computed when the layer holds
@@ -41,6 +47,7 @@ pub fn built(
     supplies: &[Supply],
     footprints: &[Footprint],
     index: &ParcelIndex,
+    m: &Measure,
 ) -> Vec<Result<Built, String>> {
     let dates = observation_dates(footprints);
     supplies
@@ -56,9 +63,9 @@ pub fn built(
                         .collect(),
                     None => vec![],
                 };
-                let area = overlay::area(g);
+                let area = m.area(g);
                 let all: Vec<_> = cands.iter().map(|f| f.geometry()).collect();
-                let built_m2 = covered(g, area, &all);
+                let built_m2 = covered(m, g, area, &all);
                 let by_date = if dates.len() >= 2 {
                     dates
                         .iter()
@@ -68,7 +75,7 @@ pub fn built(
                                 .filter(|f| f.rq == Some(*d))
                                 .map(|f| f.geometry())
                                 .collect();
-                            (*d, covered(g, area, &on))
+                            (*d, covered(m, g, area, &on))
                         })
                         .collect()
                 } else {

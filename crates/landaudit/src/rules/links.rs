@@ -8,15 +8,18 @@ use rayon::prelude::*;
 
 use crate::config::Config;
 use crate::index::ParcelIndex;
+use crate::measure::{Areas, Measure};
 use crate::model::{Approval, Supply, normalize_pzwh};
-use crate::overlay::{self, difference_of_union, guarded, intersection_area};
+use crate::overlay::{difference_of_union, guarded, intersection_area};
 
 /// How one supply overlaps the approvals.
 #[derive(Debug, Clone)]
 pub struct SupplyOverlap {
     /// Position of the supply in the supplies slice.
     pub supply: usize,
-    /// The supply's area (m²).
+    /// Planar and ellipsoidal area of the supply.
+    pub areas: Areas,
+    /// The supply's area (m², by the run's [`Measure`]).
     pub area_m2: f64,
     /// The part of the supply outside every approval (m²): existing construction land (存量)
     /// when it is the whole supply.
@@ -78,6 +81,7 @@ pub fn supply_overlaps(
     approvals: &[Approval],
     approval_index: &ParcelIndex,
     supplies: &[Supply],
+    m: &Measure,
 ) -> Vec<Result<SupplyOverlap, String>> {
     supplies
         .par_iter()
@@ -96,7 +100,8 @@ pub fn supply_overlaps(
                         (a > 0.0).then_some((j, a))
                     })
                     .collect::<Vec<_>>();
-                let area_m2 = overlay::area(g);
+                let areas = m.both(g);
+                let area_m2 = m.area(g);
                 let outside_approvals_m2 = if overlaps.is_empty() {
                     area_m2
                 } else {
@@ -104,10 +109,11 @@ pub fn supply_overlaps(
                         .iter()
                         .map(|&(j, _)| approvals[j].geometry())
                         .collect();
-                    overlay::area(&difference_of_union(g, &within)).min(area_m2)
+                    m.area(&difference_of_union(g, &within)).min(area_m2)
                 };
                 SupplyOverlap {
                     supply: i,
+                    areas,
                     area_m2,
                     outside_approvals_m2,
                     overlaps,

@@ -2,13 +2,14 @@
 //! (DOMAIN 1.5 method 2): unsupplied = approval − ∪ supplies, kept as polygons, with digitising
 //! slivers separated from real remnants.
 
-use geo::{Area, BoundingRect, MultiPolygon, Polygon};
+use geo::{BoundingRect, MultiPolygon, Polygon};
 use rayon::prelude::*;
 
 use crate::config::{ApprovalOverlap, Config};
 use crate::index::ParcelIndex;
+use crate::measure::{Areas, Measure};
 use crate::model::{Approval, Supply};
-use crate::overlay::{self, difference_of_union, guarded};
+use crate::overlay::{difference_of_union, guarded};
 use crate::sliver::is_sliver;
 
 /// Where an approval stands.
@@ -51,7 +52,10 @@ impl ApprovalStatus {
 pub struct ApprovalOverlay {
     /// Position of the approval in the approvals slice.
     pub approval: usize,
-    /// Area audited: the approval's area, less land of earlier approvals under `earliest_wins`.
+    /// Planar and ellipsoidal area of the audited geometry.
+    pub areas: Areas,
+    /// Area audited (by the run's [`Measure`]): the approval's area, less land of earlier
+    /// approvals under `earliest_wins`.
     pub area_m2: f64,
     /// Area of the approval already counted under earlier overlapping approvals.
     pub overlap_m2: f64,
@@ -112,6 +116,7 @@ pub fn unsupplied(
     supplies: &[Supply],
     supply_index: &ParcelIndex,
     cfg: &Config,
+    measure: &Measure,
 ) -> Vec<Result<ApprovalOverlay, String>> {
     approvals
         .par_iter()
@@ -119,7 +124,7 @@ pub fn unsupplied(
         .enumerate()
         .map(|(i, (a, eff))| {
             let eff = eff.as_ref().map_err(Clone::clone)?;
-            guarded(|| overlay_one(i, a, eff, supplies, supply_index, cfg))
+            guarded(|| overlay_one(i, a, eff, supplies, supply_index, cfg, measure))
         })
         .collect()
 }
@@ -131,9 +136,11 @@ fn overlay_one(
     supplies: &[Supply],
     supply_index: &ParcelIndex,
     cfg: &Config,
+    m: &Measure,
 ) -> ApprovalOverlay {
-    let full_m2 = overlay::area(approval.geometry());
-    let area_m2 = overlay::area(eff).min(full_m2);
+    let full_m2 = m.area(approval.geometry());
+    let areas = m.both(eff);
+    let area_m2 = m.area(eff).min(full_m2);
     let overlap_m2 = (full_m2 - area_m2).max(0.0);
     let candidates: Vec<&MultiPolygon<f64>> = match eff.bounding_rect() {
         Some(rect) => supply_index
@@ -144,14 +151,14 @@ fn overlay_one(
         None => vec![],
     };
     let rest = difference_of_union(eff, &candidates);
-    let unsupplied_raw = overlay::area(&rest).min(area_m2);
+    let unsupplied_raw = m.area(&rest).min(area_m2);
     let supplied_m2 = (area_m2 - unsupplied_raw).max(0.0);
     let unsupplied_m2 = area_m2 - supplied_m2;
     let mut remnants = Vec::new();
     let (mut sliver_m2, mut sliver_parts) = (0.0, 0);
     for part in rest.0 {
         if is_sliver(&part, &cfg.slivers) {
-            sliver_m2 += part.unsigned_area();
+            sliver_m2 += m.area(&MultiPolygon::new(vec![part]));
             sliver_parts += 1;
         } else {
             remnants.push(part);
@@ -170,6 +177,7 @@ fn overlay_one(
     };
     ApprovalOverlay {
         approval: i,
+        areas,
         area_m2,
         overlap_m2,
         supplied_m2,
