@@ -530,6 +530,20 @@ pub fn classify(e: &IdleEvidence, as_of: NaiveDate, s: &IdleSettings) -> IdleVer
         let fee = fee(e, s, &mut why);
         return done(IdleStatus::Halted, Disposal::Fee, Some(days), fee, why);
     }
+    if low {
+        // Under-developed alone is not idle (第二条 needs a halt of a full year too): say why not.
+        match halted_since {
+            Some((h, _)) => why.add(
+                format!("中止开发自 {h} 起未满一年"),
+                format!("halted since {h}, less than a year"),
+            ),
+            None => why.add(
+                "未见中止开发满一年的证据（无中止日期，建设范围未见一年无增长）".into(),
+                "no evidence of a halt of a year (no halt date, no year without footprint growth)"
+                    .into(),
+            ),
+        }
+    }
     if let Some(de) = e.ydjgrq.filter(|d| as_of > *d) {
         why.add(
             format!("约定竣工日期 {de} 已过，未竣工"),
