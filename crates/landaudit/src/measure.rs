@@ -134,6 +134,14 @@ impl Measure {
         }
     }
 
+    /// The driving area out of both (saves measuring twice).
+    pub fn pick(&self, a: &Areas) -> f64 {
+        match (self.ellipsoidal, a.ellipsoid_m2) {
+            (true, Some(e)) => e,
+            _ => a.planar_m2,
+        }
+    }
+
     /// Which area drives the audit, in words for reports.
     pub fn describe(&self) -> String {
         match (self.ellipsoidal, self.zone) {

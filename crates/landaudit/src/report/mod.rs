@@ -10,6 +10,8 @@ pub mod unsupplied_geojson;
 
 use std::path::{Path, PathBuf};
 
+use rayon::prelude::*;
+
 use crate::audit::Audit;
 use crate::error::{Error, Result};
 
@@ -58,13 +60,23 @@ pub fn write_all(audit: &Audit, dir: &Path) -> Result<Vec<PathBuf>> {
         "summary.md",
     ]
     .map(|n| dir.join(n));
-    approvals_csv::write(audit, &paths[0])?;
-    unsupplied_geojson::write(audit, &paths[1])?;
-    supplies_csv::write(audit, &paths[2])?;
-    idle_geojson::write(audit, &paths[3])?;
-    links_csv::write(audit, &paths[4])?;
-    rejected_csv::write(audit, &paths[5])?;
-    summary_md::write(audit, &paths[6])?;
+    // The files are independent: write them in parallel, report the first failure in file order.
+    type Writer = fn(&Audit, &Path) -> Result<()>;
+    let writers: [Writer; 7] = [
+        approvals_csv::write,
+        unsupplied_geojson::write,
+        supplies_csv::write,
+        idle_geojson::write,
+        links_csv::write,
+        rejected_csv::write,
+        summary_md::write,
+    ];
+    let results: Vec<Result<()>> = writers
+        .par_iter()
+        .zip(paths.par_iter())
+        .map(|(w, p)| w(audit, p))
+        .collect();
+    results.into_iter().collect::<Result<Vec<()>>>()?;
     Ok(paths.to_vec())
 }
 

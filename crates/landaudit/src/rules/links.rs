@@ -101,7 +101,7 @@ pub fn supply_overlaps(
                     })
                     .collect::<Vec<_>>();
                 let areas = m.both(g);
-                let area_m2 = m.area(g);
+                let area_m2 = m.pick(&areas);
                 let outside_approvals_m2 = if overlaps.is_empty() {
                     area_m2
                 } else {

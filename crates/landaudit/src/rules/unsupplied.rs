@@ -138,9 +138,15 @@ fn overlay_one(
     cfg: &Config,
     m: &Measure,
 ) -> ApprovalOverlay {
-    let full_m2 = m.area(approval.geometry());
     let areas = m.both(eff);
-    let area_m2 = m.area(eff).min(full_m2);
+    let eff_m2 = m.pick(&areas);
+    // Most approvals overlap no earlier one, and then the audited geometry is the approval.
+    let full_m2 = if eff == approval.geometry() {
+        eff_m2
+    } else {
+        m.area(approval.geometry())
+    };
+    let area_m2 = eff_m2.min(full_m2);
     let overlap_m2 = (full_m2 - area_m2).max(0.0);
     let candidates: Vec<&MultiPolygon<f64>> = match eff.bounding_rect() {
         Some(rect) => supply_index
