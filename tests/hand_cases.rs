@@ -421,3 +421,39 @@ fn built_fraction_and_land_source_by_hand() {
     // 闲置率 = 10,000 idle / 20,000 supplied.
     assert!(summary.contains("**50.00%**"), "{summary}");
 }
+
+#[test]
+fn field_names_are_remapped_and_the_link_check_is_skipped_without_pzwh() {
+    // The bureau's supplies call the supervision number "GDBH" and carry no PZWH at all.
+    let dir = tempfile::tempdir().unwrap();
+    let (x, y) = (500_000.0, 3_300_000.0);
+    let (a, s) = write_layers(
+        dir.path(),
+        vec![feature(
+            json!({"批准文号": "A", "PZRQ": "2020-01-01"}),
+            &rect(x, y, x + 100.0, y + 100.0),
+        )],
+        vec![feature(json!({"gdbh": "S1"}), &rect(x, y, x + 60.0, y + 100.0))],
+    );
+    let cfg = planar("[fields.approvals]\npzwh = \"批准文号\"\n[fields.supplies]\ndzjgh = \"GDBH\"");
+    let inputs = AuditInputs {
+        approvals: a,
+        supplies: s,
+        footprints: None,
+        as_of: NaiveDate::from_ymd_opt(2026, 6, 30).unwrap(),
+        repair: false,
+        assume_crs: None,
+        zone: None,
+    };
+    let audit = Audit::run(&inputs, &cfg).unwrap();
+    assert_eq!(audit.approvals[0].pzwh, "A");
+    assert_eq!(audit.supplies[0].dzjgh, "S1");
+    assert!(close(get(&audit, "A").supplied_m2, 6_000.0));
+    assert!(!audit.links_checked);
+    let out = tempfile::tempdir().unwrap();
+    landaudit::report::write_all(&audit, out.path()).unwrap();
+    let summary = std::fs::read_to_string(out.path().join("summary.md")).unwrap();
+    assert!(summary.contains("Skipped: no supply carries a PZWH"), "{summary}");
+    let links = std::fs::read_to_string(out.path().join("links.csv")).unwrap();
+    assert_eq!(links.lines().count(), 1, "header only: {links}");
+}
