@@ -84,6 +84,10 @@ fn run_in(epsg: u32, dx: f64, dy: f64, cfg: &Config) -> Audit {
         approvals: a,
         supplies: s,
         footprints: None,
+        landuse: None,
+        farmland: None,
+        redline: None,
+        regions: None,
         as_of: NaiveDate::from_ymd_opt(2026, 6, 30).unwrap(),
         repair: false,
         assume_crs: None,
@@ -299,6 +303,10 @@ fn declared_crs_must_fit_the_coordinates() {
         approvals: a,
         supplies: s,
         footprints: None,
+        landuse: None,
+        farmland: None,
+        redline: None,
+        regions: None,
         as_of: NaiveDate::from_ymd_opt(2026, 6, 30).unwrap(),
         repair: false,
         assume_crs: None,
@@ -367,6 +375,10 @@ fn built_fraction_and_land_source_by_hand() {
         approvals: a,
         supplies: s,
         footprints: Some(f),
+        landuse: None,
+        farmland: None,
+        redline: None,
+        regions: None,
         as_of: NaiveDate::from_ymd_opt(2026, 6, 30).unwrap(),
         repair: false,
         assume_crs: None,
@@ -433,13 +445,21 @@ fn field_names_are_remapped_and_the_link_check_is_skipped_without_pzwh() {
             json!({"批准文号": "A", "PZRQ": "2020-01-01"}),
             &rect(x, y, x + 100.0, y + 100.0),
         )],
-        vec![feature(json!({"gdbh": "S1"}), &rect(x, y, x + 60.0, y + 100.0))],
+        vec![feature(
+            json!({"gdbh": "S1"}),
+            &rect(x, y, x + 60.0, y + 100.0),
+        )],
     );
-    let cfg = planar("[fields.approvals]\npzwh = \"批准文号\"\n[fields.supplies]\ndzjgh = \"GDBH\"");
+    let cfg =
+        planar("[fields.approvals]\npzwh = \"批准文号\"\n[fields.supplies]\ndzjgh = \"GDBH\"");
     let inputs = AuditInputs {
         approvals: a,
         supplies: s,
         footprints: None,
+        landuse: None,
+        farmland: None,
+        redline: None,
+        regions: None,
         as_of: NaiveDate::from_ymd_opt(2026, 6, 30).unwrap(),
         repair: false,
         assume_crs: None,
@@ -453,7 +473,10 @@ fn field_names_are_remapped_and_the_link_check_is_skipped_without_pzwh() {
     let out = tempfile::tempdir().unwrap();
     landaudit::report::write_all(&audit, out.path()).unwrap();
     let summary = std::fs::read_to_string(out.path().join("summary.md")).unwrap();
-    assert!(summary.contains("Skipped: no supply carries a PZWH"), "{summary}");
+    assert!(
+        summary.contains("Skipped: no supply carries a PZWH"),
+        "{summary}"
+    );
     let links = std::fs::read_to_string(out.path().join("links.csv")).unwrap();
     assert_eq!(links.lines().count(), 1, "header only: {links}");
 }

@@ -28,8 +28,8 @@ struct Cli {
 #[derive(Subcommand, Debug)]
 enum Command {
     /// Audit approvals against supplies: supplied / unsupplied area per approval, remnant polygons,
-    /// slivers, PZWH link check.
-    Audit(AuditArgs),
+    /// slivers, PZWH link check, idle land, land use of the remnants, conflicts, regions.
+    Audit(Box<AuditArgs>),
     /// Generate a synthetic county survey (approvals and supplies as GeoJSON).
     Synth(SynthArgs),
 }
@@ -46,6 +46,18 @@ struct AuditArgs {
     /// the built fraction the idle-land rules use as evidence of 动工.
     #[arg(long)]
     footprints: Option<PathBuf>,
+    /// 三调 land use (地类图斑 DLTB): what the unsupplied land is today, by DLBM class.
+    #[arg(long)]
+    landuse: Option<PathBuf>,
+    /// Permanent basic farmland (永久基本农田 YJJBNTTB): conflicts.
+    #[arg(long)]
+    farmland: Option<PathBuf>,
+    /// Ecological red line (生态保护红线 STBHHX): conflicts.
+    #[arg(long)]
+    redline: Option<PathBuf>,
+    /// Administrative regions (行政区 XZQ, with XZQDM): region of parcels without XZQDM.
+    #[arg(long)]
+    regions: Option<PathBuf>,
     /// Input directory holding approvals.geojson, supplies.geojson and optionally
     /// footprints.geojson (instead of the layer options).
     #[arg(long, conflicts_with_all = ["approvals", "supplies"])]
@@ -118,7 +130,7 @@ fn run(cli: Cli) -> Result<()> {
             .context("setting up the thread pool")?;
     }
     match cli.command {
-        Command::Audit(a) => audit(a, cli.quiet),
+        Command::Audit(a) => audit(*a, cli.quiet),
         Command::Synth(s) => synth(s, cli.quiet),
     }
 }
@@ -143,6 +155,10 @@ fn audit(args: AuditArgs, quiet: bool) -> Result<()> {
             approvals: a.clone(),
             supplies: s.clone(),
             footprints: None,
+            landuse: None,
+            farmland: None,
+            redline: None,
+            regions: None,
             as_of,
             repair: false,
             assume_crs: None,
@@ -152,8 +168,16 @@ fn audit(args: AuditArgs, quiet: bool) -> Result<()> {
     };
     inputs.repair = args.repair;
     inputs.zone = args.zone;
-    if let Some(f) = &args.footprints {
-        inputs.footprints = Some(f.clone());
+    for (given, slot) in [
+        (&args.footprints, &mut inputs.footprints),
+        (&args.landuse, &mut inputs.landuse),
+        (&args.farmland, &mut inputs.farmland),
+        (&args.redline, &mut inputs.redline),
+        (&args.regions, &mut inputs.regions),
+    ] {
+        if given.is_some() {
+            *slot = given.clone();
+        }
     }
     if let Some(c) = &args.crs {
         let crs = Crs::from_name(c);

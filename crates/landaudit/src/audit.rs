@@ -4,6 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
+use rayon::prelude::*;
 
 use crate::config::Config;
 use crate::crs::Crs;
@@ -15,8 +16,11 @@ use crate::layer::{Layer, LayerKind, RejectStatus, Rejection};
 use crate::measure::Measure;
 use crate::model::{Approval, Supply, approvals_from, footprints_from, supplies_from};
 use crate::rules::built::{self, Built};
+use crate::rules::conflicts::{self, Conflict, ConflictKind, ConflictLayer};
 use crate::rules::idle::{IdleEvidence, IdleVerdict, classify};
+use crate::rules::landuse::{self, Cell, LanduseRow};
 use crate::rules::links::{self, LinkIssue, SupplyOverlap};
+use crate::rules::regions::{self, ApprovalFigures, Region, RegionRow, SupplyFigures, WindowRow};
 use crate::rules::unsupplied::{self, ApprovalOverlay};
 
 /// What to audit.
@@ -28,6 +32,14 @@ pub struct AuditInputs {
     pub supplies: PathBuf,
     /// The footprints layer (construction detected on the ground), optional.
     pub footprints: Option<PathBuf>,
+    /// 三调 land use (DLTB), optional.
+    pub landuse: Option<PathBuf>,
+    /// Permanent basic farmland (YJJBNTTB), optional.
+    pub farmland: Option<PathBuf>,
+    /// Ecological red line (STBHHX), optional.
+    pub redline: Option<PathBuf>,
+    /// Administrative regions (XZQ), optional.
+    pub regions: Option<PathBuf>,
     /// Evaluation date (ages are counted to it).
     pub as_of: NaiveDate,
     /// Repair invalid polygons instead of rejecting them.
@@ -53,6 +65,10 @@ impl AuditInputs {
             approvals: find_layer(dir, LayerKind::Approvals)?,
             supplies: find_layer(dir, LayerKind::Supplies)?,
             footprints: find_layer(dir, LayerKind::Footprints).ok(),
+            landuse: find_layer(dir, LayerKind::Landuse).ok(),
+            farmland: find_layer(dir, LayerKind::Farmland).ok(),
+            redline: find_layer(dir, LayerKind::Redline).ok(),
+            regions: find_layer(dir, LayerKind::Regions).ok(),
             as_of,
             repair: false,
             assume_crs: None,
@@ -62,9 +78,9 @@ impl AuditInputs {
 }
 
 fn find_layer(dir: &Path, kind: LayerKind) -> Result<PathBuf> {
-    ["geojson", "json"]
-        .iter()
-        .map(|ext| dir.join(format!("{}.{ext}", kind.name())))
+    std::iter::once(kind.name())
+        .chain(kind.alt_names().iter().copied())
+        .flat_map(|name| ["geojson", "json"].map(|ext| dir.join(format!("{name}.{ext}"))))
         .find(|p| p.is_file())
         .ok_or_else(|| Error::MissingLayer {
             path: dir.to_path_buf(),
@@ -137,6 +153,24 @@ pub struct Audit {
     /// Idle-land verdict of each supply (same order as `supplies`); `None` where the supply's
     /// overlay failed.
     pub idle: Vec<Option<IdleVerdict>>,
+    /// Whether a land-use layer was given.
+    pub has_landuse: bool,
+    /// The real remnants by land-use class, per approval (sorted by approval, then DLBM).
+    pub landuse: Vec<LanduseRow>,
+    /// Which protected layers were given (farmland, red line).
+    pub protected_layers: Vec<ConflictLayer>,
+    /// Overlaps with farmland and the red line above the minimum area.
+    pub conflicts: Vec<Conflict>,
+    /// County code of each approval (same order), `None` where unknown.
+    pub approval_regions: Vec<Option<String>>,
+    /// County code of each supply (same order), `None` where unknown.
+    pub supply_regions: Vec<Option<String>>,
+    /// The regions layer's polygons (working frame), for maps.
+    pub region_shapes: Vec<Region>,
+    /// Totals per region (province, city, county).
+    pub regions: Vec<RegionRow>,
+    /// 供地率 per approval-date window and region.
+    pub windows: Vec<WindowRow>,
     /// Every feature left out, repaired or warned about.
     pub rejections: Vec<Rejection>,
     /// Accounting per layer.
@@ -198,6 +232,27 @@ impl Audit {
             },
         );
         let (mut a_layer, mut s_layer, mut f_layer) = (a_layer?, s_layer?, f_layer?);
+        const CONTEXT: [LayerKind; 4] = [
+            LayerKind::Landuse,
+            LayerKind::Farmland,
+            LayerKind::Redline,
+            LayerKind::Regions,
+        ];
+        let context_paths = [
+            &inputs.landuse,
+            &inputs.farmland,
+            &inputs.redline,
+            &inputs.regions,
+        ];
+        let mut context: Vec<Option<Layer>> = context_paths
+            .par_iter()
+            .zip(CONTEXT.par_iter())
+            .map(|(p, k)| p.as_ref().map(|p| read(p, *k)).transpose())
+            .collect::<Result<Vec<_>>>()?;
+        let context_used: Vec<usize> = context
+            .iter()
+            .map(|l| l.as_ref().map_or(0, |l| l.parcels.len()))
+            .collect();
         // Parcels move into the domain records; the layers keep their metadata and rejections.
         let used = |l: &Layer| l.parcels.len();
         let (a_used, s_used, f_used) = (
@@ -212,9 +267,18 @@ impl Audit {
             .as_ref()
             .map(|l| frame::declared(l, assume))
             .transpose()?;
+        let context_crs: Vec<Option<Crs>> = context
+            .iter()
+            .map(|l| l.as_ref().map(|l| frame::declared(l, assume)).transpose())
+            .collect::<Result<Vec<_>>>()?;
         let mut others = vec![(&s_layer, &s_crs)];
         if let (Some(l), Some(c)) = (&f_layer, &f_crs) {
             others.push((l, c));
+        }
+        for (l, c) in context.iter().zip(&context_crs) {
+            if let (Some(l), Some(c)) = (l, c) {
+                others.push((l, c));
+            }
         }
         let frame = frame::resolve((&a_layer, &a_crs), &others, inputs.zone)?;
         let measure = Measure::new(frame.zone, &config.area).map_err(|message| Error::Crs {
@@ -226,6 +290,11 @@ impl Audit {
         frame.to_working(&mut s_layer, &s_crs)?;
         if let (Some(l), Some(c)) = (&mut f_layer, &f_crs) {
             frame.to_working(l, c)?;
+        }
+        for (l, c) in context.iter_mut().zip(&context_crs) {
+            if let (Some(l), Some(c)) = (l, c) {
+                frame.to_working(l, c)?;
+            }
         }
         progress.inc(3);
         let a_parcels = std::mem::take(&mut a_layer.parcels);
@@ -249,6 +318,72 @@ impl Audit {
             .chain(s_warn)
             .chain(f_warn)
             .collect();
+
+        // Context layers: land use, farmland, red line, regions.
+        for l in context.iter().flatten() {
+            rejections.extend(l.rejections.iter().cloned());
+        }
+        let [lu_layer, fl_layer, rl_layer, rg_layer] = &mut context[..] else {
+            unreachable!("four context layers")
+        };
+        let cells: Vec<Cell> = match lu_layer {
+            Some(l) => {
+                let path = l.path.clone();
+                let src = config.fields.landuse.source_for("kcxs");
+                std::mem::take(&mut l.parcels)
+                    .into_iter()
+                    .map(|p| {
+                        let kcxs = match p.attrs.number("kcxs") {
+                            Ok(v) => v.unwrap_or(0.0),
+                            Err(bad) => {
+                                rejections.push(Rejection {
+                                    layer: LayerKind::Landuse,
+                                    file: path.clone(),
+                                    index: p.index,
+                                    id: Some(p.id.clone()),
+                                    status: RejectStatus::Warning,
+                                    reason: format!(
+                                        "field {src}: not a number {bad:?}; taken as 0"
+                                    ),
+                                });
+                                0.0
+                            }
+                        };
+                        Cell {
+                            dlbm: p.attrs.text("dlbm").unwrap_or_default(),
+                            kcxs,
+                            geometry: p.geometry,
+                        }
+                    })
+                    .collect()
+            }
+            None => vec![],
+        };
+        let shapes = |l: &mut Option<Layer>| -> Vec<(String, geo::MultiPolygon<f64>)> {
+            l.as_mut()
+                .map(|l| {
+                    std::mem::take(&mut l.parcels)
+                        .into_iter()
+                        .map(|p| (p.id, p.geometry))
+                        .collect()
+                })
+                .unwrap_or_default()
+        };
+        let farmland = shapes(fl_layer);
+        let redline = shapes(rl_layer);
+        let region_shapes: Vec<Region> = rg_layer
+            .as_mut()
+            .map(|l| {
+                std::mem::take(&mut l.parcels)
+                    .into_iter()
+                    .map(|p| Region {
+                        code: regions::county_code(&p.id),
+                        name: p.attrs.text("xzqmc"),
+                        geometry: p.geometry,
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
 
         progress.stage("index", 3);
         let ((supply_index, approval_index), footprint_index) = rayon::join(
@@ -326,6 +461,147 @@ impl Audit {
                 ))
             })
             .collect();
+        // What the remnants are today, and what they and the parcels conflict with.
+        let has_landuse = inputs.landuse.is_some();
+        let mut landuse_rows: Vec<LanduseRow> = Vec::new();
+        if has_landuse {
+            let index = ParcelIndex::new(cells.iter().map(|c| &c.geometry));
+            let tab = landuse::tabulate(&overlays, &cells, &index, &config.landuse, &measure);
+            for (r, o) in tab.into_iter().zip(overlays.iter().flatten()) {
+                match r {
+                    Ok(rows) => landuse_rows.extend(rows),
+                    Err(e) => rejections.push(fail(
+                        &a_layer,
+                        &approvals[o.approval].parcel,
+                        format!("land-use tabulation: {e}"),
+                    )),
+                }
+            }
+        }
+        let mut protected_layers = Vec::new();
+        let mut conflict_rows: Vec<Conflict> = Vec::new();
+        let subjects_approvals: Vec<(String, geo::MultiPolygon<f64>)> = approvals
+            .iter()
+            .map(|a| (a.pzwh.clone(), a.geometry().clone()))
+            .collect();
+        let subjects_remnants: Vec<(String, geo::MultiPolygon<f64>)> = overlays
+            .iter()
+            .flatten()
+            .filter(|o| !o.remnants.is_empty())
+            .map(|o| {
+                (
+                    approvals[o.approval].pzwh.clone(),
+                    geo::MultiPolygon::new(o.remnants.clone()),
+                )
+            })
+            .collect();
+        let subjects_supplies: Vec<(String, geo::MultiPolygon<f64>)> = supplies
+            .iter()
+            .map(|s| (s.dzjgh.clone(), s.geometry().clone()))
+            .collect();
+        for (layer, shapes, given) in [
+            (
+                ConflictLayer::Farmland,
+                &farmland,
+                inputs.farmland.is_some(),
+            ),
+            (ConflictLayer::Redline, &redline, inputs.redline.is_some()),
+        ] {
+            if !given {
+                continue;
+            }
+            protected_layers.push(layer);
+            let index = ParcelIndex::new(shapes.iter().map(|(_, g)| g));
+            for (kind, subjects) in [
+                (ConflictKind::Approval, &subjects_approvals),
+                (ConflictKind::Remnant, &subjects_remnants),
+                (ConflictKind::Supply, &subjects_supplies),
+            ] {
+                for r in conflicts::find(
+                    layer,
+                    kind,
+                    subjects,
+                    shapes,
+                    &index,
+                    &config.conflicts,
+                    &measure,
+                ) {
+                    match r {
+                        Ok(c) => conflict_rows.extend(c),
+                        Err((id, e)) => rejections.push(Rejection {
+                            layer: match kind {
+                                ConflictKind::Supply => LayerKind::Supplies,
+                                _ => LayerKind::Approvals,
+                            },
+                            file: match kind {
+                                ConflictKind::Supply => s_layer.path.clone(),
+                                _ => a_layer.path.clone(),
+                            },
+                            index: 0,
+                            id: Some(id),
+                            status: RejectStatus::Warning,
+                            reason: format!("{} conflict check failed: {e}", layer.name()),
+                        }),
+                    }
+                }
+            }
+        }
+
+        // Regions and 供地率 windows.
+        let approval_regions = regions::assign(
+            &approvals.iter().map(|a| a.geometry()).collect::<Vec<_>>(),
+            &approvals
+                .iter()
+                .map(|a| a.xzqdm.clone())
+                .collect::<Vec<_>>(),
+            &region_shapes,
+            &config.regions,
+        );
+        let supply_regions = regions::assign(
+            &supplies.iter().map(|s| s.geometry()).collect::<Vec<_>>(),
+            &supplies
+                .iter()
+                .map(|s| s.parcel.attrs.text("xzqdm"))
+                .collect::<Vec<_>>(),
+            &region_shapes,
+            &config.regions,
+        );
+        let names: std::collections::BTreeMap<String, String> = region_shapes
+            .iter()
+            .filter_map(|r| r.name.clone().map(|n| (r.code.clone(), n)))
+            .collect();
+        let approval_figures: Vec<ApprovalFigures> = overlays
+            .iter()
+            .flatten()
+            .map(|o| ApprovalFigures {
+                county: approval_regions[o.approval].clone().unwrap_or_default(),
+                pzrq: approvals[o.approval].pzrq,
+                area_m2: o.area_m2,
+                supplied_m2: o.supplied_m2,
+                remnant_m2: o.remnant_m2,
+                sliver_m2: o.sliver_m2,
+            })
+            .collect();
+        let supply_figures: Vec<SupplyFigures> = (0..supplies.len())
+            .filter_map(|i| {
+                let (o, v) = (supply_overlaps[i].as_ref()?, idle[i].as_ref()?);
+                Some(SupplyFigures {
+                    county: supply_regions[i].clone().unwrap_or_default(),
+                    area_m2: o.area_m2,
+                    idle: v.status.is_idle(),
+                    fee_yuan: v.fee_yuan.unwrap_or(0.0),
+                    recover_m2: if v.disposal == crate::rules::idle::Disposal::Recover {
+                        o.area_m2
+                    } else {
+                        0.0
+                    },
+                })
+            })
+            .collect();
+        let region_rows = regions::region_rows(&approval_figures, &supply_figures, &names);
+        let window_rows =
+            regions::window_rows(&approval_figures, &names, &config.regions, inputs.as_of);
+
         let links_checked = links::check_active(&supplies);
         let ok_overlaps: Vec<SupplyOverlap> = supply_overlaps.iter().flatten().cloned().collect();
         let link_issues = if links_checked {
@@ -365,6 +641,11 @@ impl Audit {
         if let Some(l) = &f_layer {
             accounts.push(account(l, f_used, 0));
         }
+        for (l, used) in context.iter().zip(&context_used) {
+            if let Some(l) = l {
+                accounts.push(account(l, *used, 0));
+            }
+        }
         Ok(Audit {
             config: config.clone(),
             as_of: inputs.as_of,
@@ -381,6 +662,15 @@ impl Audit {
             footprint_dates: built::observation_dates(&footprints),
             built,
             idle,
+            has_landuse,
+            landuse: landuse_rows,
+            protected_layers,
+            conflicts: conflict_rows,
+            approval_regions,
+            supply_regions,
+            region_shapes,
+            regions: region_rows,
+            windows: window_rows,
             rejections,
             accounts,
         })

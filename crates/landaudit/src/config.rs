@@ -39,6 +39,12 @@ pub struct Config {
     pub idle: crate::rules::idle::IdleSettings,
     /// Which area (ellipsoidal or planar) drives the audit.
     pub area: crate::measure::AreaSettings,
+    /// Regions, roll-up and 供地率 windows.
+    pub regions: crate::rules::regions::RegionSettings,
+    /// Land-use tabulation of the remnants.
+    pub landuse: crate::rules::landuse::LanduseSettings,
+    /// Conflicts with farmland and the red line.
+    pub conflicts: crate::rules::conflicts::ConflictSettings,
 }
 
 /// Field mapping of every layer.
@@ -51,6 +57,14 @@ pub struct Fields {
     pub supplies: FieldMap,
     /// Footprints (建设范围).
     pub footprints: FieldMap,
+    /// 三调 land use (DLTB).
+    pub landuse: FieldMap,
+    /// Permanent basic farmland (YJJBNTTB).
+    pub farmland: FieldMap,
+    /// Ecological red line (STBHHX).
+    pub redline: FieldMap,
+    /// Administrative regions (XZQ).
+    pub regions: FieldMap,
 }
 
 impl Fields {
@@ -60,6 +74,10 @@ impl Fields {
             LayerKind::Approvals => &self.approvals,
             LayerKind::Supplies => &self.supplies,
             LayerKind::Footprints => &self.footprints,
+            LayerKind::Landuse => &self.landuse,
+            LayerKind::Farmland => &self.farmland,
+            LayerKind::Redline => &self.redline,
+            LayerKind::Regions => &self.regions,
         }
     }
 }
@@ -209,7 +227,10 @@ impl Config {
     pub fn validate(&self) -> std::result::Result<(), String> {
         self.fields.approvals.check(LayerKind::Approvals)?;
         self.fields.supplies.check(LayerKind::Supplies)?;
-        self.fields.footprints.check(LayerKind::Footprints)?;
+        for kind in LayerKind::ALL {
+            self.fields.for_kind(kind).check(kind)?;
+        }
+        self.regions.validate()?;
         self.idle.validate()?;
         let finite_nonneg = |v: f64| v.is_finite() && v >= 0.0;
         if !finite_nonneg(self.slivers.min_width_m) || !finite_nonneg(self.slivers.min_area_m2) {

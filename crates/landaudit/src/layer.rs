@@ -16,6 +16,14 @@ pub enum LayerKind {
     Supplies,
     /// Construction detected on the ground (动工 / 建设范围), optionally dated.
     Footprints,
+    /// 三调 地类图斑 DLTB (land use today).
+    Landuse,
+    /// 永久基本农田 YJJBNTTB (permanent basic farmland).
+    Farmland,
+    /// 生态保护红线 STBHHX (ecological red line).
+    Redline,
+    /// 行政区 XZQ (administrative regions).
+    Regions,
 }
 
 impl LayerKind {
@@ -25,14 +33,33 @@ impl LayerKind {
             LayerKind::Approvals => "approvals",
             LayerKind::Supplies => "supplies",
             LayerKind::Footprints => "footprints",
+            LayerKind::Landuse => "landuse",
+            LayerKind::Farmland => "farmland",
+            LayerKind::Redline => "redline",
+            LayerKind::Regions => "regions",
+        }
+    }
+
+    /// Other file names a bureau delivers the layer under (the 三调 database's layer names).
+    pub fn alt_names(self) -> &'static [&'static str] {
+        match self {
+            LayerKind::Landuse => &["DLTB", "dltb"],
+            LayerKind::Farmland => &["YJJBNTTB", "yjjbnttb"],
+            LayerKind::Redline => &["STBHHX", "stbhhx"],
+            LayerKind::Regions => &["XZQ", "xzq"],
+            _ => &[],
         }
     }
 
     /// All kinds, in report order.
-    pub const ALL: [LayerKind; 3] = [
+    pub const ALL: [LayerKind; 7] = [
         LayerKind::Approvals,
         LayerKind::Supplies,
         LayerKind::Footprints,
+        LayerKind::Landuse,
+        LayerKind::Farmland,
+        LayerKind::Redline,
+        LayerKind::Regions,
     ];
 
     /// The canonical field names of this layer (DOMAIN.md section 0).
@@ -44,6 +71,10 @@ impl LayerKind {
                 "ykfmj", "ztz", "ytz", "jk", "zfyy", "xzqdm",
             ],
             LayerKind::Footprints => &["bsm", "rq"],
+            LayerKind::Landuse => &["bsm", "tbbh", "dlbm", "dlmc", "kcxs", "zldwdm"],
+            LayerKind::Farmland => &["jbnttbbh", "dlbm"],
+            LayerKind::Redline => &["hxbh", "hxmc"],
+            LayerKind::Regions => &["xzqdm", "xzqmc"],
         }
     }
 
@@ -52,7 +83,10 @@ impl LayerKind {
         match self {
             LayerKind::Approvals => "pzwh",
             LayerKind::Supplies => "dzjgh",
-            LayerKind::Footprints => "bsm",
+            LayerKind::Footprints | LayerKind::Landuse => "bsm",
+            LayerKind::Farmland => "jbnttbbh",
+            LayerKind::Redline => "hxbh",
+            LayerKind::Regions => "xzqdm",
         }
     }
 
@@ -60,7 +94,10 @@ impl LayerKind {
     /// without a BSM they are named by feature index, and duplicates are harmless (they are
     /// unioned before measuring).
     pub fn id_required(self) -> bool {
-        !matches!(self, LayerKind::Footprints)
+        matches!(
+            self,
+            LayerKind::Approvals | LayerKind::Supplies | LayerKind::Regions
+        )
     }
 }
 

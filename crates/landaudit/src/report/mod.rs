@@ -1,8 +1,13 @@
 //! Outputs of an audit, one file per output kind, each written atomically.
 
 pub mod approvals_csv;
+pub mod conflicts_csv;
+pub mod html;
 pub mod idle_geojson;
+pub mod landuse_csv;
 pub mod links_csv;
+pub mod map_svg;
+pub mod regions_csv;
 pub mod rejected_csv;
 pub mod summary_md;
 pub mod supplies_csv;
@@ -48,36 +53,37 @@ impl RoundedAreas {
 }
 
 /// Writes every output of `audit` into `dir` (created if missing) and returns the paths written.
+/// `landuse.csv` is written when a land-use layer was given, `conflicts.csv` when farmland or a
+/// red line was.
 pub fn write_all(audit: &Audit, dir: &Path) -> Result<Vec<PathBuf>> {
     std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
-    let paths = [
-        "approvals.csv",
-        "unsupplied.geojson",
-        "supplies.csv",
-        "idle.geojson",
-        "links.csv",
-        "rejected.csv",
-        "summary.md",
-    ]
-    .map(|n| dir.join(n));
-    // The files are independent: write them in parallel, report the first failure in file order.
     type Writer = fn(&Audit, &Path) -> Result<()>;
-    let writers: [Writer; 7] = [
-        approvals_csv::write,
-        unsupplied_geojson::write,
-        supplies_csv::write,
-        idle_geojson::write,
-        links_csv::write,
-        rejected_csv::write,
-        summary_md::write,
+    let mut outputs: Vec<(&str, Writer)> = vec![
+        ("approvals.csv", approvals_csv::write),
+        ("unsupplied.geojson", unsupplied_geojson::write),
+        ("supplies.csv", supplies_csv::write),
+        ("idle.geojson", idle_geojson::write),
+        ("links.csv", links_csv::write),
+        ("regions.csv", regions_csv::write),
+        ("windows.csv", regions_csv::write_windows),
     ];
-    let results: Vec<Result<()>> = writers
+    if audit.has_landuse {
+        outputs.push(("landuse.csv", landuse_csv::write));
+    }
+    if !audit.protected_layers.is_empty() {
+        outputs.push(("conflicts.csv", conflicts_csv::write));
+    }
+    outputs.push(("rejected.csv", rejected_csv::write));
+    outputs.push(("summary.md", summary_md::write));
+    // The files are independent: write them in parallel, report the first failure in file order.
+    let results: Vec<Result<PathBuf>> = outputs
         .par_iter()
-        .zip(paths.par_iter())
-        .map(|(w, p)| w(audit, p))
+        .map(|(name, w)| {
+            let p = dir.join(name);
+            w(audit, &p).map(|_| p)
+        })
         .collect();
-    results.into_iter().collect::<Result<Vec<()>>>()?;
-    Ok(paths.to_vec())
+    results.into_iter().collect()
 }
 
 /// Writes a CSV file atomically from a header and rows.

@@ -199,6 +199,7 @@ pub fn render(audit: &Audit) -> String {
     }
 
     render_idle(audit, &mut s);
+    render_context(audit, &mut s);
 
     let mut top: Vec<_> = audit
         .overlays
@@ -230,7 +231,7 @@ pub fn render(audit: &Audit) -> String {
     let rejected = audit.rejections.len();
     let _ = writeln!(
         s,
-        "\n## Files\n\n- `approvals.csv`: per approval\n- `unsupplied.geojson`: the real remnant polygons\n- `supplies.csv`: per supply, with its idle-land status and reason\n- `idle.geojson`: idle and overdue supplies\n- `links.csv`: PZWH disagreements\n- `rejected.csv`: {rejected} features rejected, repaired or warned about, with reasons"
+        "\n## Files\n\n- `approvals.csv`: per approval\n- `unsupplied.geojson`: the real remnant polygons\n- `supplies.csv`: per supply, with its idle-land status and reason\n- `idle.geojson`: idle and overdue supplies\n- `links.csv`: PZWH disagreements\n- `regions.csv`, `windows.csv`: totals and 供地率 by region and approval-date window\n- `rejected.csv`: {rejected} features rejected, repaired or warned about, with reasons"
     );
     s
 }
@@ -334,6 +335,154 @@ fn render_idle(audit: &Audit, s: &mut String) {
         },
         mu(recover),
     );
+}
+
+/// Land use of the remnants, conflicts, regions and 供地率 windows.
+fn render_context(audit: &Audit, s: &mut String) {
+    if audit.has_landuse {
+        let mut groups: BTreeMap<String, f64> = BTreeMap::new();
+        let (mut unknown_codes, mut total) = (std::collections::BTreeSet::new(), 0.0);
+        for r in &audit.landuse {
+            total += r.area_m2;
+            let g = if r.dlbm.is_empty() {
+                "未被地类图斑覆盖 not covered".to_string()
+            } else {
+                match audit.config.landuse.group_of(&r.dlbm) {
+                    Some(g) => g.to_string(),
+                    None => {
+                        unknown_codes.insert(r.dlbm.clone());
+                        "未知地类 unknown code".to_string()
+                    }
+                }
+            };
+            *groups.entry(g).or_default() += r.area_m2;
+        }
+        let _ = writeln!(
+            s,
+            "\n## What the unsupplied land is today (三调 land use of real remnants)\n"
+        );
+        let _ = writeln!(
+            s,
+            "| group | m² | 公顷 | 亩 | share |\n|---|---:|---:|---:|---:|"
+        );
+        let order: Vec<String> = audit
+            .config
+            .landuse
+            .groups
+            .iter()
+            .map(|g| g.name.clone())
+            .chain(groups.keys().cloned())
+            .collect();
+        let mut seen = std::collections::BTreeSet::new();
+        for g in order {
+            if !seen.insert(g.clone()) {
+                continue;
+            }
+            if let Some(m2) = groups.get(&g) {
+                let _ = writeln!(
+                    s,
+                    "| {g} | {m2:.2} | {:.4} | {:.2} | {:.1}% |",
+                    ha(*m2),
+                    mu(*m2),
+                    if total > 0.0 { 100.0 * m2 / total } else { 0.0 }
+                );
+            }
+        }
+        if !unknown_codes.is_empty() {
+            let codes: Vec<_> = unknown_codes.into_iter().collect();
+            let _ = writeln!(
+                s,
+                "\nDLBM codes outside the 三调 table: {} (see `landuse.csv`).",
+                codes.join(", ")
+            );
+        }
+    }
+    if !audit.protected_layers.is_empty() {
+        let _ = writeln!(s, "\n## Conflicts with protected land\n");
+        let _ = writeln!(
+            s,
+            "| layer | kind | overlaps | m² | 亩 |\n|---|---|---:|---:|---:|"
+        );
+        let mut t: BTreeMap<(&str, &str), (usize, f64)> = BTreeMap::new();
+        for c in &audit.conflicts {
+            let e = t.entry((c.layer.name(), c.kind.name())).or_default();
+            e.0 += 1;
+            e.1 += c.area_m2;
+        }
+        for l in &audit.protected_layers {
+            for k in ["approval", "remnant", "supply"] {
+                let (n, m2) = t.get(&(l.name(), k)).copied().unwrap_or_default();
+                let _ = writeln!(s, "| {} | {k} | {n} | {m2:.2} | {:.2} |", l.name(), mu(m2));
+            }
+        }
+        let _ = writeln!(
+            s,
+            "\nDetails in `conflicts.csv` (overlaps under {} m² left out).",
+            audit.config.conflicts.min_area_m2
+        );
+    }
+    let counties: Vec<_> = audit
+        .regions
+        .iter()
+        .filter(|r| r.level == Some(crate::rules::regions::RegionLevel::County))
+        .collect();
+    if !counties.is_empty() {
+        let _ = writeln!(s, "\n## By county\n");
+        let _ = writeln!(
+            s,
+            "| XZQDM | name | approvals | approved 公顷 | 批而未供 公顷 | 供地率 | idle | 闲置率 |\n|---|---|---:|---:|---:|---:|---:|---:|"
+        );
+        let pct = |r: Option<f64>| r.map(|r| format!("{:.1}%", 100.0 * r)).unwrap_or_default();
+        for r in counties {
+            let _ = writeln!(
+                s,
+                "| {} | {} | {} | {:.4} | {:.4} | {} | {} | {} |",
+                if r.code.is_empty() {
+                    "unknown"
+                } else {
+                    &r.code
+                },
+                r.name.as_deref().unwrap_or(""),
+                r.approvals,
+                ha(r.approved_m2),
+                ha(r.remnant_m2),
+                pct(r.supply_rate()),
+                r.idle_count,
+                pct(r.idle_rate())
+            );
+        }
+        let _ = writeln!(s, "\nCity and province roll-ups in `regions.csv`.");
+    }
+    if !audit.windows.is_empty() {
+        let floor = audit.config.regions.floor;
+        let _ = writeln!(
+            s,
+            "\n## 供地率 by approval-date window (floor {:.0}%)\n",
+            floor * 100.0
+        );
+        let _ = writeln!(
+            s,
+            "| window | level | region | approvals | 供地率 | 批而未供 公顷 | below floor |\n|---|---|---|---:|---:|---:|---|"
+        );
+        for w in &audit.windows {
+            let _ = writeln!(
+                s,
+                "| {} ({}..{}) | {} | {} {} | {} | {} | {:.4} | {} |",
+                w.window,
+                w.from,
+                w.to,
+                w.level.name(),
+                w.code,
+                w.name.as_deref().unwrap_or(""),
+                w.approvals,
+                w.supply_rate()
+                    .map(|r| format!("{:.1}%", 100.0 * r))
+                    .unwrap_or_default(),
+                ha(w.remnant_m2),
+                if w.below_floor { "**yes**" } else { "" }
+            );
+        }
+    }
 }
 
 /// Writes `summary.md`.
