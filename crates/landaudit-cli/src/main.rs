@@ -86,6 +86,9 @@ struct AuditArgs {
     /// Output directory (created if missing).
     #[arg(long)]
     out: PathBuf,
+    /// Print the wall time of each stage.
+    #[arg(long)]
+    timings: bool,
 }
 
 #[derive(Args, Debug)]
@@ -189,8 +192,32 @@ fn audit(args: AuditArgs, quiet: bool) -> Result<()> {
     let bars = progress::Bars::new(quiet);
     let audit = Audit::run_with_progress(&inputs, &config, &bars)?;
     bars.stage_named("write", 1);
+    let t = std::time::Instant::now();
     let written = landaudit::report::write_all(&audit, &args.out)?;
+    let write_time = t.elapsed();
     bars.finish();
+    if args.timings {
+        let total: f64 = audit
+            .timings
+            .iter()
+            .map(|(_, d)| d.as_secs_f64())
+            .sum::<f64>()
+            + write_time.as_secs_f64();
+        eprintln!("stage       seconds  share");
+        for (name, d) in audit
+            .timings
+            .iter()
+            .map(|(n, d)| (n.as_str(), *d))
+            .chain([("write", write_time)])
+        {
+            eprintln!(
+                "{name:<10} {:>8.3} {:>5.1}%",
+                d.as_secs_f64(),
+                100.0 * d.as_secs_f64() / total
+            );
+        }
+        eprintln!("{:<10} {total:>8.3}", "total");
+    }
 
     let t = audit.totals();
     let rejected: usize = audit.accounts.iter().map(|a| a.rejected).sum();

@@ -117,6 +117,48 @@ pub trait Progress: Sync {
 pub struct NoProgress;
 impl Progress for NoProgress {}
 
+/// Wall time per stage, recorded while forwarding progress to an inner reporter.
+struct StageTimer<'a> {
+    inner: &'a dyn Progress,
+    stages: std::sync::Mutex<Vec<(String, std::time::Instant)>>,
+}
+
+impl<'a> StageTimer<'a> {
+    fn new(inner: &'a dyn Progress) -> Self {
+        StageTimer {
+            inner,
+            stages: std::sync::Mutex::new(Vec::new()),
+        }
+    }
+
+    fn finish(self) -> Vec<(String, std::time::Duration)> {
+        let end = std::time::Instant::now();
+        let stages = self.stages.into_inner().unwrap_or_else(|e| e.into_inner());
+        stages
+            .iter()
+            .enumerate()
+            .map(|(i, (name, start))| {
+                let stop = stages.get(i + 1).map_or(end, |n| n.1);
+                (name.clone(), stop - *start)
+            })
+            .collect()
+    }
+}
+
+impl Progress for StageTimer<'_> {
+    fn stage(&self, name: &str, total: u64) {
+        self.stages
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push((name.to_string(), std::time::Instant::now()));
+        self.inner.stage(name, total);
+    }
+
+    fn inc(&self, n: u64) {
+        self.inner.inc(n);
+    }
+}
+
 /// The result of an audit: inputs, per-approval overlay, supply overlaps and link issues.
 #[derive(Debug, Clone)]
 pub struct Audit {
@@ -175,6 +217,8 @@ pub struct Audit {
     pub rejections: Vec<Rejection>,
     /// Accounting per layer.
     pub accounts: Vec<LayerAccount>,
+    /// Wall time of each stage of the run (load, reproject, index, overlay, …).
+    pub timings: Vec<(String, std::time::Duration)>,
 }
 
 impl Audit {
@@ -199,6 +243,13 @@ impl Audit {
         config: &Config,
         progress: &dyn Progress,
     ) -> Result<Audit> {
+        let timer = StageTimer::new(progress);
+        let mut audit = Self::run_stages(inputs, config, &timer)?;
+        audit.timings = timer.finish();
+        Ok(audit)
+    }
+
+    fn run_stages(inputs: &AuditInputs, config: &Config, progress: &dyn Progress) -> Result<Audit> {
         config.validate().map_err(|message| Error::Config {
             path: "<config>".into(),
             message,
@@ -462,6 +513,7 @@ impl Audit {
             })
             .collect();
         // What the remnants are today, and what they and the parcels conflict with.
+        progress.stage("landuse", 0);
         let has_landuse = inputs.landuse.is_some();
         let mut landuse_rows: Vec<LanduseRow> = Vec::new();
         if has_landuse {
@@ -478,6 +530,7 @@ impl Audit {
                 }
             }
         }
+        progress.stage("conflicts", 0);
         let mut protected_layers = Vec::new();
         let mut conflict_rows: Vec<Conflict> = Vec::new();
         let subjects_approvals: Vec<(String, geo::MultiPolygon<f64>)> = approvals
@@ -547,6 +600,7 @@ impl Audit {
             }
         }
 
+        progress.stage("regions", 0);
         // Regions and 供地率 windows.
         let approval_regions = regions::assign(
             &approvals.iter().map(|a| a.geometry()).collect::<Vec<_>>(),
@@ -673,6 +727,7 @@ impl Audit {
             windows: window_rows,
             rejections,
             accounts,
+            timings: vec![],
         })
     }
 
