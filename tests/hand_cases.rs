@@ -80,19 +80,7 @@ fn run_in(epsg: u32, dx: f64, dy: f64, cfg: &Config) -> Audit {
     );
     write_fc_in(&a, epsg, c.approvals);
     write_fc_in(&s, epsg, c.supplies);
-    let inputs = AuditInputs {
-        approvals: a,
-        supplies: s,
-        footprints: None,
-        landuse: None,
-        farmland: None,
-        redline: None,
-        regions: None,
-        as_of: NaiveDate::from_ymd_opt(2026, 6, 30).unwrap(),
-        repair: false,
-        assume_crs: None,
-        zone: None,
-    };
+    let inputs = AuditInputs::new(a, s, NaiveDate::from_ymd_opt(2026, 6, 30).unwrap());
     Audit::run(&inputs, cfg).unwrap()
 }
 
@@ -299,19 +287,7 @@ fn declared_crs_must_fit_the_coordinates() {
     let dir = tempfile::tempdir().unwrap();
     let c = case(40_500_000.0, 3_300_000.0);
     let (a, s) = write_layers(dir.path(), c.approvals, c.supplies);
-    let inputs = AuditInputs {
-        approvals: a,
-        supplies: s,
-        footprints: None,
-        landuse: None,
-        farmland: None,
-        redline: None,
-        regions: None,
-        as_of: NaiveDate::from_ymd_opt(2026, 6, 30).unwrap(),
-        repair: false,
-        assume_crs: None,
-        zone: None,
-    };
+    let inputs = AuditInputs::new(a, s, NaiveDate::from_ymd_opt(2026, 6, 30).unwrap());
     let e = Audit::run(&inputs, &Config::default())
         .unwrap_err()
         .to_string();
@@ -372,17 +348,8 @@ fn built_fraction_and_land_source_by_hand() {
         ],
     );
     let inputs = AuditInputs {
-        approvals: a,
-        supplies: s,
         footprints: Some(f),
-        landuse: None,
-        farmland: None,
-        redline: None,
-        regions: None,
-        as_of: NaiveDate::from_ymd_opt(2026, 6, 30).unwrap(),
-        repair: false,
-        assume_crs: None,
-        zone: None,
+        ..AuditInputs::new(a, s, NaiveDate::from_ymd_opt(2026, 6, 30).unwrap())
     };
     let audit = Audit::run(&inputs, &planar("")).unwrap();
     let p = audit.supplies.iter().position(|s| s.dzjgh == "P").unwrap();
@@ -452,19 +419,7 @@ fn field_names_are_remapped_and_the_link_check_is_skipped_without_pzwh() {
     );
     let cfg =
         planar("[fields.approvals]\npzwh = \"批准文号\"\n[fields.supplies]\ndzjgh = \"GDBH\"");
-    let inputs = AuditInputs {
-        approvals: a,
-        supplies: s,
-        footprints: None,
-        landuse: None,
-        farmland: None,
-        redline: None,
-        regions: None,
-        as_of: NaiveDate::from_ymd_opt(2026, 6, 30).unwrap(),
-        repair: false,
-        assume_crs: None,
-        zone: None,
-    };
+    let inputs = AuditInputs::new(a, s, NaiveDate::from_ymd_opt(2026, 6, 30).unwrap());
     let audit = Audit::run(&inputs, &cfg).unwrap();
     assert_eq!(audit.approvals[0].pzwh, "A");
     assert_eq!(audit.supplies[0].dzjgh, "S1");

@@ -2,7 +2,8 @@
 
 #[test]
 fn readme_config_example_parses() {
-    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
     let start = readme.find("```toml\n").expect("a toml block") + "```toml\n".len();
     let end = start + readme[start..].find("```").unwrap();
     let cfg = landaudit::Config::from_toml_str(&readme[start..end]).unwrap();

@@ -154,19 +154,7 @@ fn audit(args: AuditArgs, quiet: bool) -> Result<()> {
         .unwrap_or_else(|| chrono::Local::now().date_naive());
     let mut inputs = match (&args.dir, &args.approvals, &args.supplies) {
         (Some(dir), _, _) => AuditInputs::from_dir(dir, as_of)?,
-        (None, Some(a), Some(s)) => AuditInputs {
-            approvals: a.clone(),
-            supplies: s.clone(),
-            footprints: None,
-            landuse: None,
-            farmland: None,
-            redline: None,
-            regions: None,
-            as_of,
-            repair: false,
-            assume_crs: None,
-            zone: None,
-        },
+        (None, Some(a), Some(s)) => AuditInputs::new(a, s, as_of),
         _ => bail!("give --approvals and --supplies, or --dir"),
     };
     inputs.repair = args.repair;

@@ -52,6 +52,36 @@ pub struct AuditInputs {
 }
 
 impl AuditInputs {
+    /// The two required layers, evaluated at `as_of`; every optional layer and setting off.
+    ///
+    /// ```
+    /// let as_of = chrono::NaiveDate::from_ymd_opt(2026, 6, 30).unwrap();
+    /// let inputs = landaudit::AuditInputs {
+    ///     footprints: Some("footprints.geojson".into()),
+    ///     ..landaudit::AuditInputs::new("approvals.geojson", "supplies.geojson", as_of)
+    /// };
+    /// assert!(inputs.landuse.is_none());
+    /// ```
+    pub fn new(
+        approvals: impl Into<PathBuf>,
+        supplies: impl Into<PathBuf>,
+        as_of: NaiveDate,
+    ) -> Self {
+        AuditInputs {
+            approvals: approvals.into(),
+            supplies: supplies.into(),
+            footprints: None,
+            landuse: None,
+            farmland: None,
+            redline: None,
+            regions: None,
+            as_of,
+            repair: false,
+            assume_crs: None,
+            zone: None,
+        }
+    }
+
     /// Inputs found by file name in `dir`: `approvals.geojson` (or `.json`), `supplies.*`, and
     /// `footprints.*` when present.
     pub fn from_dir(dir: &Path, as_of: NaiveDate) -> Result<AuditInputs> {

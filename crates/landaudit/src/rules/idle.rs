@@ -429,11 +429,7 @@ pub fn classify(e: &IdleEvidence, as_of: NaiveDate, s: &IdleSettings) -> IdleVer
             );
             return done(IdleStatus::Overdue, Disposal::Urge, Some(days), None, why);
         };
-        if let Some(cause) = gov {
-            why.add(
-                format!("政府原因（ZFYY = {cause}）"),
-                format!("government cause (ZFYY = {cause})"),
-            );
+        if government_cause(gov, &mut why) {
             return done(
                 IdleStatus::GovCause,
                 Disposal::GovOptions,
@@ -442,7 +438,6 @@ pub fn classify(e: &IdleEvidence, as_of: NaiveDate, s: &IdleSettings) -> IdleVer
                 why,
             );
         }
-        why.add("非政府原因".into(), "not government-caused".into());
         return match status {
             IdleStatus::Idle2y => done(status, Disposal::Recover, Some(days), None, why),
             _ => {
@@ -510,11 +505,7 @@ pub fn classify(e: &IdleEvidence, as_of: NaiveDate, s: &IdleSettings) -> IdleVer
                 ),
             );
         }
-        if let Some(cause) = gov {
-            why.add(
-                format!("政府原因（ZFYY = {cause}）"),
-                format!("government cause (ZFYY = {cause})"),
-            );
+        if government_cause(gov, &mut why) {
             return done(
                 IdleStatus::GovCause,
                 Disposal::GovOptions,
@@ -523,7 +514,6 @@ pub fn classify(e: &IdleEvidence, as_of: NaiveDate, s: &IdleSettings) -> IdleVer
                 why,
             );
         }
-        why.add("非政府原因".into(), "not government-caused".into());
         if as_of >= add_years_with(h, s.recover_years as i32, leap) {
             return done(IdleStatus::Halted, Disposal::Recover, Some(days), None, why);
         }
@@ -552,6 +542,24 @@ pub fn classify(e: &IdleEvidence, as_of: NaiveDate, s: &IdleSettings) -> IdleVer
         return done(IdleStatus::LateCompletion, Disposal::None, None, None, why);
     }
     done(IdleStatus::Started, Disposal::None, None, None, why)
+}
+
+/// 第八条: a parcel that would be idle through a government cause is `gov_cause` (no fee, no
+/// recovery). Records which way it went.
+fn government_cause(gov: Option<&str>, why: &mut Why) -> bool {
+    match gov {
+        Some(cause) => {
+            why.add(
+                format!("政府原因（ZFYY = {cause}）"),
+                format!("government cause (ZFYY = {cause})"),
+            );
+            true
+        }
+        None => {
+            why.add("非政府原因".into(), "not government-caused".into());
+            false
+        }
+    }
 }
 
 fn fee(e: &IdleEvidence, s: &IdleSettings, why: &mut Why) -> Option<f64> {
