@@ -611,20 +611,34 @@ impl Audit {
                 ) {
                     match r {
                         Ok(c) => conflict_rows.extend(c),
-                        Err((id, e)) => rejections.push(Rejection {
-                            layer: match kind {
-                                ConflictKind::Supply => LayerKind::Supplies,
-                                _ => LayerKind::Approvals,
-                            },
-                            file: match kind {
-                                ConflictKind::Supply => s_layer.path.clone(),
-                                _ => a_layer.path.clone(),
-                            },
-                            index: 0,
-                            id: Some(id),
-                            status: RejectStatus::Warning,
-                            reason: format!("{} conflict check failed: {e}", layer.name()),
-                        }),
+                        Err((id, e)) => {
+                            // Conflict checks run on parcels already in the analysis: a failure
+                            // is a warning on that parcel, found again by its id.
+                            let (src, index) = match kind {
+                                ConflictKind::Supply => (
+                                    &s_layer,
+                                    supplies
+                                        .iter()
+                                        .find(|s| s.dzjgh == id)
+                                        .map(|s| s.parcel.index),
+                                ),
+                                _ => (
+                                    &a_layer,
+                                    approvals
+                                        .iter()
+                                        .find(|a| a.pzwh == id)
+                                        .map(|a| a.parcel.index),
+                                ),
+                            };
+                            rejections.push(Rejection {
+                                layer: src.kind,
+                                file: src.path.clone(),
+                                index: index.unwrap_or_default(),
+                                id: Some(id),
+                                status: RejectStatus::Warning,
+                                reason: format!("{} conflict check failed: {e}", layer.name()),
+                            })
+                        }
                     }
                 }
             }
