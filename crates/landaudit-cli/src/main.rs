@@ -1,5 +1,6 @@
 //! `landaudit`: the command-line tool. It parses arguments, shows progress and calls the library.
 
+mod bench;
 mod progress;
 
 use std::path::PathBuf;
@@ -32,6 +33,28 @@ enum Command {
     Audit(Box<AuditArgs>),
     /// Generate a synthetic county survey (approvals and supplies as GeoJSON).
     Synth(SynthArgs),
+    /// Benchmark the audit on a generated survey: wall time, CPU time, features/s and peak RSS
+    /// per stage.
+    Bench(BenchArgs),
+}
+
+#[derive(Args, Debug)]
+struct BenchArgs {
+    /// Survey size (1 ≈ a 600 km² county).
+    #[arg(long, default_value_t = 1.0)]
+    scale: f64,
+    /// Random seed of the survey.
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// Where surveys are generated once and reused.
+    #[arg(long, default_value = "target/landaudit-bench")]
+    cache: PathBuf,
+    /// Which area drives the audit.
+    #[arg(long, value_enum)]
+    area: Option<AreaArg>,
+    /// Print JSON instead of a table.
+    #[arg(long)]
+    json: bool,
 }
 
 #[derive(Args, Debug)]
@@ -135,6 +158,7 @@ fn run(cli: Cli) -> Result<()> {
     match cli.command {
         Command::Audit(a) => audit(*a, cli.quiet),
         Command::Synth(s) => synth(s, cli.quiet),
+        Command::Bench(b) => bench_cmd(b),
     }
 }
 
@@ -185,26 +209,15 @@ fn audit(args: AuditArgs, quiet: bool) -> Result<()> {
     let write_time = t.elapsed();
     bars.finish();
     if args.timings {
-        let total: f64 = audit
-            .timings
-            .iter()
-            .map(|(_, d)| d.as_secs_f64())
-            .sum::<f64>()
-            + write_time.as_secs_f64();
-        eprintln!("stage       seconds  share");
-        for (name, d) in audit
-            .timings
-            .iter()
-            .map(|(n, d)| (n.as_str(), *d))
-            .chain([("write", write_time)])
-        {
-            eprintln!(
-                "{name:<10} {:>8.3} {:>5.1}%",
-                d.as_secs_f64(),
-                100.0 * d.as_secs_f64() / total
-            );
-        }
-        eprintln!("{:<10} {total:>8.3}", "total");
+        let mut stages = audit.timings.clone();
+        stages.push(landaudit::stages::StageTiming {
+            name: "write".into(),
+            wall: write_time,
+            cpu: None,
+            peak_rss: None,
+        });
+        let read: usize = audit.accounts.iter().map(|a| a.read).sum();
+        eprint!("{}", bench::table(&stages, read));
     }
 
     let t = audit.totals();
@@ -228,6 +241,38 @@ fn audit(args: AuditArgs, quiet: bool) -> Result<()> {
     eprintln!("outputs in {}:", args.out.display());
     for p in written {
         eprintln!("  {}", p.display());
+    }
+    Ok(())
+}
+
+fn bench_cmd(args: BenchArgs) -> Result<()> {
+    if !(args.scale.is_finite() && args.scale > 0.0) {
+        bail!("--scale must be a positive number");
+    }
+    let (dir, reused) = bench::survey_dir(&args.cache, args.scale, args.seed)?;
+    let mut config = Config::default();
+    if let Some(a) = args.area {
+        config.area.mode = match a {
+            AreaArg::Ellipsoidal => landaudit::measure::AreaMode::Ellipsoidal,
+            AreaArg::Planar => landaudit::measure::AreaMode::Planar,
+        };
+    }
+    let out = args
+        .cache
+        .join(format!("out-scale-{}-seed-{}", args.scale, args.seed));
+    let (stages, features) = bench::run(&dir, &config, &out)?;
+    let threads = rayon::current_num_threads();
+    if args.json {
+        println!("{}", bench::json(&stages, features, args.scale, threads));
+    } else {
+        println!(
+            "scale {} seed {} ({} survey in {}), {features} features, {threads} threads",
+            args.scale,
+            args.seed,
+            if reused { "reused" } else { "generated" },
+            dir.display()
+        );
+        print!("{}", bench::table(&stages, features));
     }
     Ok(())
 }

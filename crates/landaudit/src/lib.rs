@@ -37,6 +37,7 @@ pub mod overlay;
 pub mod report;
 pub mod rules;
 pub mod sliver;
+pub mod stages;
 pub mod units;
 pub mod validate;
 

@@ -202,8 +202,8 @@ pub struct Audit {
     pub rejections: Vec<Rejection>,
     /// Accounting per layer.
     pub accounts: Vec<LayerAccount>,
-    /// Wall time of each stage of the run (load, reproject, index, overlay, …).
-    pub timings: Vec<(String, std::time::Duration)>,
+    /// What each stage of the run cost (load, reproject, index, overlay, …).
+    pub timings: Vec<crate::stages::StageTiming>,
 }
 
 impl Audit {

@@ -21,48 +21,7 @@ use crate::rules::landuse::{self, Cell, LanduseRow};
 use crate::rules::links::{self, SupplyOverlap};
 use crate::rules::regions::{self, ApprovalFigures, Region, SupplyFigures};
 use crate::rules::unsupplied::{self, ApprovalOverlay};
-
-/// Wall time per stage, recorded while forwarding progress to an inner reporter.
-struct StageTimer<'a> {
-    inner: &'a dyn Progress,
-    stages: std::sync::Mutex<Vec<(String, std::time::Instant)>>,
-}
-
-impl<'a> StageTimer<'a> {
-    fn new(inner: &'a dyn Progress) -> Self {
-        StageTimer {
-            inner,
-            stages: std::sync::Mutex::new(Vec::new()),
-        }
-    }
-
-    fn finish(self) -> Vec<(String, std::time::Duration)> {
-        let end = std::time::Instant::now();
-        let stages = self.stages.into_inner().unwrap_or_else(|e| e.into_inner());
-        stages
-            .iter()
-            .enumerate()
-            .map(|(i, (name, start))| {
-                let stop = stages.get(i + 1).map_or(end, |n| n.1);
-                (name.clone(), stop - *start)
-            })
-            .collect()
-    }
-}
-
-impl Progress for StageTimer<'_> {
-    fn stage(&self, name: &str, total: u64) {
-        self.stages
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .push((name.to_string(), std::time::Instant::now()));
-        self.inner.stage(name, total);
-    }
-
-    fn inc(&self, n: u64) {
-        self.inner.inc(n);
-    }
-}
+use crate::stages::StageTimer;
 
 impl Audit {
     /// Runs the whole audit with default (silent) progress.
