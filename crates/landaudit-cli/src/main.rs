@@ -112,6 +112,9 @@ struct AuditArgs {
     /// Print the wall time of each stage.
     #[arg(long)]
     timings: bool,
+    /// Also render the map to map.png (resvg; takes about a second to load system fonts).
+    #[arg(long)]
+    png: bool,
 }
 
 #[derive(Args, Debug)]
@@ -205,7 +208,12 @@ fn audit(args: AuditArgs, quiet: bool) -> Result<()> {
     let audit = Audit::run_with_progress(&inputs, &config, &bars)?;
     bars.stage_named("write", 1);
     let t = std::time::Instant::now();
-    let written = landaudit::report::write_all(&audit, &args.out)?;
+    let mut written = landaudit::report::write_all(&audit, &args.out)?;
+    if args.png {
+        let png = args.out.join("map.png");
+        landaudit::report::map_svg::write_map_png(&audit, &png)?;
+        written.push(png);
+    }
     let write_time = t.elapsed();
     bars.finish();
     if args.timings {

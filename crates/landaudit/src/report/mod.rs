@@ -73,6 +73,8 @@ pub fn write_all(audit: &Audit, dir: &Path) -> Result<Vec<PathBuf>> {
     if !audit.protected_layers.is_empty() {
         outputs.push(("conflicts.csv", conflicts_csv::write));
     }
+    outputs.push(("report.html", html::write_html));
+    outputs.push(("map.svg", map_svg::write_map_svg));
     outputs.push(("rejected.csv", rejected_csv::write));
     outputs.push(("summary.md", summary_md::write));
     // The files are independent: write them in parallel, report the first failure in file order.
