@@ -24,6 +24,10 @@ fn write_converted(
         .iter_mut()
         .chain(s.supplies.iter_mut())
         .chain(s.footprints.iter_mut())
+        .chain(s.landuse.iter_mut())
+        .chain(s.farmland.iter_mut())
+        .chain(s.redline.iter_mut())
+        .chain(s.regions.iter_mut())
     {
         p.geometry = f(&p.geometry);
     }
@@ -45,6 +49,10 @@ fn write_lonlat(survey: &landaudit_synth::Survey, dir: &Path) {
         ("approvals", &survey.approvals),
         ("supplies", &survey.supplies),
         ("footprints", &survey.footprints),
+        ("landuse", &survey.landuse),
+        ("farmland", &survey.farmland),
+        ("redline", &survey.redline),
+        ("regions", &survey.regions),
     ] {
         let features: Vec<_> = layer
             .iter()

@@ -84,6 +84,10 @@ fn compare(scale: f64, seed: u64, dx: f64, cfg: &Config) -> Report {
             .iter_mut()
             .chain(survey.supplies.iter_mut())
             .chain(survey.footprints.iter_mut())
+            .chain(survey.landuse.iter_mut())
+            .chain(survey.farmland.iter_mut())
+            .chain(survey.redline.iter_mut())
+            .chain(survey.regions.iter_mut())
         {
             p.geometry = p.geometry.translate(dx, 0.0);
         }
@@ -282,5 +286,108 @@ fn built_area_matches_geos() {
         compared > 1000 && built_any > 300,
         "{compared} / {built_any}"
     );
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// The land-use tabulation of the remnants against GEOS: per approval and DLBM, the area of
+/// remnant ∩ land-use cells (KCXS folded back in), and per approval the classes summing to the
+/// remnant area.
+#[test]
+fn landuse_tabulation_matches_geos() {
+    let survey = landaudit_synth::generate(&landaudit_synth::SynthParams {
+        scale: 0.1,
+        seed: 17,
+    });
+    let dir = tempfile::tempdir().unwrap();
+    landaudit_synth::write_survey(&survey, dir.path()).unwrap();
+    let as_of = chrono::NaiveDate::from_ymd_opt(2026, 6, 30).unwrap();
+    let inputs = AuditInputs::from_dir(dir.path(), as_of).unwrap();
+    let lu_path = inputs
+        .landuse
+        .clone()
+        .expect("the generator writes land use");
+    let cfg = planar("");
+    let audit = Audit::run(&inputs, &cfg).unwrap();
+    let cells = landaudit::io::read_layer(
+        &lu_path,
+        &landaudit::io::ReadOptions {
+            kind: landaudit::LayerKind::Landuse,
+            fields: &cfg.fields.landuse,
+            repair: false,
+        },
+    )
+    .unwrap();
+    let index = ParcelIndex::new(cells.parcels.iter().map(|p| &p.geometry));
+    let (mut compared, mut worst, mut failures) = (0, 0.0f64, vec![]);
+    for o in audit
+        .overlays
+        .iter()
+        .flatten()
+        .filter(|o| !o.remnants.is_empty())
+    {
+        let pzwh = &audit.approvals[o.approval].pzwh;
+        // GEOS: remnant ∩ each cell, summed per DLBM (before the KCXS split).
+        let remnant = to_geos(&MultiPolygon::new(o.remnants.clone()));
+        let mut theirs: std::collections::BTreeMap<String, f64> = Default::default();
+        for j in index.candidates(
+            MultiPolygon::new(o.remnants.clone())
+                .bounding_rect()
+                .unwrap(),
+        ) {
+            let c = &cells.parcels[j];
+            let a = remnant
+                .intersection(&to_geos(&c.geometry))
+                .unwrap()
+                .area()
+                .unwrap();
+            if a > 0.0 {
+                *theirs
+                    .entry(c.attrs.text("dlbm").unwrap_or_default())
+                    .or_default() += a;
+            }
+        }
+        // Ours: class rows hold a·(1−k) and kc_m2 = a·k, so area + kc is the piece area per class.
+        let ours: std::collections::BTreeMap<String, f64> = audit
+            .landuse
+            .iter()
+            .filter(|r| r.approval == o.approval && !r.dlbm.is_empty())
+            .map(|r| (r.dlbm.clone(), r.area_m2 + r.kc_m2))
+            .collect();
+        let rows: Vec<_> = audit
+            .landuse
+            .iter()
+            .filter(|r| r.approval == o.approval)
+            .collect();
+        let total: f64 = rows.iter().map(|r| r.area_m2).sum();
+        if (total - o.remnant_m2).abs() > 1e-3 {
+            failures.push(format!(
+                "{pzwh}: classes sum to {total}, remnant {}",
+                o.remnant_m2
+            ));
+        }
+        for (code, a) in &theirs {
+            // The 1203 row also receives other classes' deductions: compare it on area + kc of its own cells only.
+            let mine = if code == "1203" {
+                rows.iter()
+                    .find(|r| r.dlbm == "1203")
+                    .map_or(0.0, |r| r.area_m2 + r.kc_m2)
+                    - rows
+                        .iter()
+                        .filter(|r| r.dlbm != "1203")
+                        .map(|r| r.kc_m2)
+                        .sum::<f64>()
+            } else {
+                ours.get(code).copied().unwrap_or(0.0)
+            };
+            let diff = (mine - a).abs();
+            worst = worst.max(diff / o.remnant_m2.max(1.0));
+            if diff > 1e-3 && diff / a > 1e-6 {
+                failures.push(format!("{pzwh} {code}: ours {mine:.6} GEOS {a:.6}"));
+            }
+            compared += 1;
+        }
+    }
+    eprintln!("{compared} (approval, class) areas compared, worst relative difference {worst:.3e}");
+    assert!(compared > 100, "{compared}");
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }

@@ -94,6 +94,65 @@ fn main() {
         line.join(", "),
         st.supplies_sharing_land.len()
     );
+    let area = |v: &[landaudit_synth::SynthParcel]| -> f64 {
+        use geo::Area;
+        v.iter().map(|p| p.geometry.unsigned_area()).sum()
+    };
+    let county = st.extent.width() * st.extent.height();
+    println!(
+        "landuse {} polygons from {} cells: merged {} strips {} unknown codes {} in built supplies {}",
+        s.landuse.len(),
+        st.landuse_cells,
+        st.landuse_merged,
+        st.landuse_strips,
+        st.landuse_unknown_codes,
+        st.landuse_in_built_supplies
+    );
+    let mut by: std::collections::BTreeMap<String, (usize, f64)> = Default::default();
+    for p in &s.landuse {
+        use geo::Area;
+        let code = p.properties["DLBM"].as_str().unwrap_or("").to_string();
+        let e = by.entry(code).or_default();
+        e.0 += 1;
+        e.1 += p.geometry.unsigned_area();
+    }
+    let mut groups: std::collections::BTreeMap<String, f64> = Default::default();
+    let line: Vec<String> = by
+        .iter()
+        .map(|(k, (n, a))| {
+            *groups.entry(k.chars().take(2).collect()).or_default() += a;
+            format!("{k} {n} {:.2}%", 100.0 * a / county)
+        })
+        .collect();
+    println!("classes: {}", line.join(", "));
+    let line: Vec<String> = groups
+        .iter()
+        .map(|(k, a)| format!("{k}xx {:.1}%", 100.0 * a / county))
+        .collect();
+    println!("class groups: {}", line.join(", "));
+    println!(
+        "farmland {} polygons {:.1}% of county ({:.0} m² by stats), on approvals {} ({:.2}% of farmland area); redline {} features {:.2}% of county; regions {}: {}; approvals off region {}, supplies off region {}",
+        s.farmland.len(),
+        100.0 * area(&s.farmland) / county,
+        st.farmland_area_m2,
+        st.farmland_on_approvals,
+        100.0 * st.farmland_in_approvals_m2 / st.farmland_area_m2,
+        s.redline.len(),
+        100.0 * area(&s.redline) / county,
+        s.regions.len(),
+        s.regions
+            .iter()
+            .map(|r| format!(
+                "{} {} {:.2}%",
+                r.properties["XZQDM"].as_str().unwrap(),
+                r.properties["XZQMC"].as_str().unwrap(),
+                100.0 * area(std::slice::from_ref(r)) / county
+            ))
+            .collect::<Vec<_>>()
+            .join(", "),
+        st.approvals_off_region,
+        st.supplies_off_region
+    );
     if let Some(dir) = args.get(3) {
         let t = Instant::now();
         let paths = write_survey(&s, std::path::Path::new(dir)).expect("write");

@@ -2,7 +2,9 @@
 //! approvals of new construction land), a supplies layer (供地 parcels) and a footprints layer
 //! (construction seen on the ground, 动工/建设范围, on two dates), with the flaws real bureau
 //! data has, so that the 批而未供 overlay and the 闲置土地 rules can be tested and benchmarked
-//! without real data.
+//! without real data; and the reference layers such an audit is overlaid with: land use (三调
+//! 地类图斑 DLTB), permanent basic farmland (永久基本农田), the ecological red line (生态保护红线)
+//! and the regions (行政区).
 //!
 //! ```
 //! use landaudit_synth::{SynthParams, generate};
@@ -11,6 +13,7 @@
 //! assert!(!survey.approvals.is_empty());
 //! assert!(!survey.supplies.is_empty());
 //! assert!(!survey.footprints.is_empty());
+//! assert!(!survey.landuse.is_empty());
 //! assert_eq!(survey.epsg, 4549);
 //! // the same seed gives the same survey
 //! assert_eq!(survey.supplies, generate(&SynthParams { scale: 0.01, seed: 7 }).supplies);
@@ -18,7 +21,8 @@
 //!
 //! # What is generated
 //!
-//! Scale 1 is a county of about 2,000 approvals, 15,000 supplies and 60,000 footprints in a
+//! Scale 1 is a county of about 2,000 approvals, 15,000 supplies, 60,000 footprints and 47,000
+//! land-use polygons in a
 //! 40 km × 40 km square of EPSG:4549 (CGCS2000 3-degree Gauss-Krüger, CM 120°E) centred on
 //! easting 500,000, northing 3,340,000; counts and area grow linearly with the scale (the side
 //! with its square root). Scale 0.05 is the demo county. Coordinates are rounded to millimetres as they are
@@ -77,23 +81,75 @@
 //! - ~10 % are village houses (8–15 m) in clusters at least 45 m from every approval and lot,
 //!   most standing on both dates, a few new or gone.
 //!
+//! Land use (三调 地类图斑 DLTB; about 47,000 polygons at scale 1, 5,000 at scale 0.1):
+//! - a tessellation of the county square: a grid of quadrilateral cells 60–250 m across whose
+//!   corner points are shared by the neighbouring cells, jittered and gently warped (lines bend
+//!   by up to 120 m over kilometres), the cells merged into parcels — most single cells, some
+//!   blocks of up to 3 × 3 cells, some L-shaped. Neighbouring polygons share their edges vertex
+//!   for vertex: no gaps, no overlaps, no T-junctions; the areas add up to the county's exactly.
+//!   Points on the county's edge keep the extent's exact coordinate there (not rounded);
+//! - narrow columns and rows of cells (8–40 m) every 1.3–3.3 km carry roads (1003 公路用地
+//!   through the county, 1004 城镇村道路用地 and 1006 农村道路 on stretches), rivers (1101
+//!   河流水面, through) and ditches (1107 沟渠): runs of up to 30 cells are long thin polygons;
+//!   where a line has no strip its narrow cells are joined to a neighbouring parcel;
+//! - `DLBM` / `DLMC` in shares near a Zhejiang county around a city (by area at scale 1: 01 耕地
+//!   ~28 % — 0101 水田 ~20 % —, 02 ~6.5 %, 03 林地 ~21 %, 0404 ~2 %, 05 ~4 %, 0601 ~8 %, 07
+//!   ~12.5 %, 08 ~3 %, 10 ~3 %, 11 ~8 % — 1104 坑塘 ~5 % —, 12 ~3 %), clumped: forest in the
+//!   western and patchy hills, construction land around a city and four towns, farmland in the
+//!   plains; rare codes (0303, 0810A, 1104A, 1109) and ~0.2 % of parcels with a code that is
+//!   no 三调 class (`0199`, 二调 `011` / `013` / `203`). A parcel whose centroid lies in a
+//!   supply that was built on is mostly 05H1 / 0508 / 0601 / 0701, one in an approval not
+//!   built on mostly farmland, forest, 1201 空闲地 or 0601;
+//! - `BSM` (integer: region code × 10⁸ + serial), `TBBH` (serial within the village, string),
+//!   `KCXS` 扣除地类系数 on 0101–0103 (0–0.15, mostly 0.03–0.15, with `KCDLBM` `1203`), `0.0`
+//!   or absent elsewhere, `ZLDWDM` (19 characters: region code, town, village, `0000000`).
+//!   No parcel crosses a region boundary.
+//!
+//! Permanent basic farmland (永久基本农田 YJJBNTTB): ~80 % of the 0101–0103 area, whole land-use
+//! parcels merged per class and region into blocks within 6 × 6-cell tiles (so its edges are
+//! land-use edges); `JBNTTBBH` (region code + serial), `DLBM`. Parcels lying in approvals are
+//! rarely chosen, so ~2 % of the farmland area lies in approvals and some in supplies
+//! ([`SurveyStats::farmland_on_approvals`]) — conflicts to find.
+//!
+//! Ecological red line (生态保护红线 STBHHX): 3–5 blobs (MultiPolygons where roads cut them),
+//! grown parcel by parcel mostly over forest and water, together 6–9 % of the county; the
+//! first seeded in forest inside an approval, so approvals and supplies overlap it; `HXBH`,
+//! `HXMC` (e.g. `西湖区水源涵养生态保护红线`).
+//!
+//! Regions (行政区 XZQ) partition the county exactly along land-use edges: the west, middle and
+//! east thirds are 西湖区 330106, 滨江区 330108 and 余杭区 330110 (the codes the approvals'
+//! `XZQDM` and the supplies' `DZJGH` carry), and a margin of about 1–3 % of the county's width
+//! along the east edge, where no approval lies, belongs to 慈溪市 330282 (north) and 余姚市
+//! 330281 (south), so that a roll-up by city (first four digits + `00`) gives 330100 and
+//! 330200. The boundaries are moved by a few cells per row where needed, so that every
+//! approval's centroid (and, where that does not conflict, every supply's) lies in the region
+//! its code names ([`SurveyStats::approvals_off_region`], [`SurveyStats::supplies_off_region`]).
+//!
 //! Supplies and footprints are written in shuffled order. The approvals and supplies draw
 //! their randomness from one `rand_chacha::ChaCha8Rng` seeded with [`SynthParams::seed`], the
-//! footprints from a second one seeded with `seed ^ 0xF00D` (so adding them left the other two
-//! layers unchanged), and no platform-dependent floating-point function (`sin`, `cos`, `exp`,
-//! …) touches a coordinate.
+//! footprints from a second one seeded with `seed ^ 0xF00D`, land use from `seed ^ 0x1A4D`, the
+//! regions from `seed ^ 0x4E61`, farmland from `seed ^ 0xFA44` and the red line from
+//! `seed ^ 0x4ED1` (so adding layers left the earlier ones unchanged), and no
+//! platform-dependent floating-point function (`sin`, `cos`, `exp`, …) touches a coordinate.
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
 mod attributes;
 mod footprints;
+mod grid;
+mod landuse;
+mod layers;
 mod layout;
+mod protect;
+mod regions;
 mod shapes;
 mod subdivide;
 mod write;
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_layers;
 
 use std::collections::HashSet;
 use std::path::PathBuf;
@@ -103,7 +159,10 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use serde_json::{Map, Value};
 
-pub use write::{APPROVALS_FILE, FOOTPRINTS_FILE, SUPPLIES_FILE, write_survey};
+pub use write::{
+    APPROVALS_FILE, FARMLAND_FILE, FOOTPRINTS_FILE, LANDUSE_FILE, REDLINE_FILE, REGIONS_FILE,
+    SUPPLIES_FILE, write_survey,
+};
 
 use attributes::{LinkStats, Origin, SupplyInput};
 use subdivide::Coverage;
@@ -116,8 +175,9 @@ const APPROVALS_PER_SCALE: f64 = 2000.0;
 /// How big a survey to generate, and from which seed.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct SynthParams {
-    /// 1.0 ≈ a county with ~2,000 approvals, ~15,000 supplies and ~60,000 footprints; counts
-    /// and area are proportional to it. A scale that is not a positive finite number gives an empty survey.
+    /// 1.0 ≈ a county with ~2,000 approvals, ~15,000 supplies, ~60,000 footprints and ~47,000
+    /// land-use polygons; counts and area are proportional to it. A scale that is not a
+    /// positive finite number gives an empty survey.
     pub scale: f64,
     /// Seed of the random generator: the same seed and scale give the same survey.
     pub seed: u64,
@@ -141,7 +201,7 @@ pub struct SynthParcel {
     pub properties: Map<String, Value>,
 }
 
-/// A generated county: its three layers and what the generator did.
+/// A generated county: its seven layers and what the generator did.
 #[derive(Clone, Debug)]
 pub struct Survey {
     /// EPSG code of the coordinates (always [`EPSG`]).
@@ -153,6 +213,17 @@ pub struct Survey {
     /// Footprints layer (动工/建设范围): construction seen on the ground on two dates, `BSM`
     /// and `RQ` attributes.
     pub footprints: Vec<SynthParcel>,
+    /// Land use (三调 地类图斑 DLTB): a tessellation of the county extent whose neighbouring
+    /// polygons share their edges vertex for vertex; `BSM`, `TBBH`, `DLBM`, `DLMC`, `KCXS`
+    /// (`KCDLBM`), `ZLDWDM`.
+    pub landuse: Vec<SynthParcel>,
+    /// Permanent basic farmland (永久基本农田 YJJBNTTB): blocks of cultivated land-use
+    /// polygons; `JBNTTBBH`, `DLBM`.
+    pub farmland: Vec<SynthParcel>,
+    /// Ecological red line (生态保护红线 STBHHX): a few large blobs; `HXBH`, `HXMC`.
+    pub redline: Vec<SynthParcel>,
+    /// Regions (行政区 XZQ) partitioning the county extent; `XZQDM`, `XZQMC`.
+    pub regions: Vec<SynthParcel>,
     /// Counters kept by the generator (the ground truth behind the data's quirks).
     pub stats: SurveyStats,
 }
@@ -179,7 +250,8 @@ pub enum FootprintGroup {
 }
 
 /// What the generator did, for tests and for judging an audit's output. Indices refer to
-/// [`Survey::approvals`], [`Survey::supplies`] and [`Survey::footprints`].
+/// [`Survey::approvals`], [`Survey::supplies`] and [`Survey::footprints`]; areas are planar
+/// (EPSG:4549) m².
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct SurveyStats {
@@ -250,6 +322,31 @@ pub struct SurveyStats {
     /// (original, copy): the same building digitised twice on one date (exactly, or shifted by
     /// 0.05–0.3 m).
     pub footprint_duplicate_pairs: Vec<(usize, usize)>,
+    /// Quadrilateral grid cells the land-use layer was built from.
+    pub landuse_cells: usize,
+    /// Land-use polygons made of several cells (blocks, L-shapes, with narrow cells joined).
+    pub landuse_merged: usize,
+    /// Land-use polygons that are road (1003 / 1004 / 1006), river (1101) or ditch (1107)
+    /// strips, 8–40 m wide.
+    pub landuse_strips: usize,
+    /// Land-use polygons with a DLBM that is no 三调 code (`0199`, 二调 `011` / `013` / `203`).
+    pub landuse_unknown_codes: usize,
+    /// Land-use polygons whose centroid lies in a supply that was built on
+    /// ([`FootprintGroup::Built`] or [`FootprintGroup::StartedUndated`]).
+    pub landuse_in_built_supplies: usize,
+    /// Permanent basic farmland area (m²).
+    pub farmland_area_m2: f64,
+    /// Farmland polygons sharing area with an approval (conflicts to find).
+    pub farmland_on_approvals: usize,
+    /// Farmland area lying in approvals (m²; land in two overlapping approvals counted twice).
+    pub farmland_in_approvals_m2: f64,
+    /// Ecological red line area (m²).
+    pub redline_area_m2: f64,
+    /// Approvals whose `XZQDM` is not the code of the region containing their centroid.
+    pub approvals_off_region: usize,
+    /// Supplies whose `DZJGH` district prefix is not the code of the region containing their
+    /// centroid.
+    pub supplies_off_region: usize,
 }
 
 impl SurveyStats {
@@ -286,6 +383,17 @@ impl SurveyStats {
             footprints_village: 0,
             footprints_edge_crossing: 0,
             footprint_duplicate_pairs: Vec::new(),
+            landuse_cells: 0,
+            landuse_merged: 0,
+            landuse_strips: 0,
+            landuse_unknown_codes: 0,
+            landuse_in_built_supplies: 0,
+            farmland_area_m2: 0.0,
+            farmland_on_approvals: 0,
+            farmland_in_approvals_m2: 0.0,
+            redline_area_m2: 0.0,
+            approvals_off_region: 0,
+            supplies_off_region: 0,
         }
     }
 }
@@ -342,6 +450,10 @@ pub fn generate(params: &SynthParams) -> Survey {
             approvals: Vec::new(),
             supplies: Vec::new(),
             footprints: Vec::new(),
+            landuse: Vec::new(),
+            farmland: Vec::new(),
+            redline: Vec::new(),
+            regions: Vec::new(),
             stats,
         };
     }
@@ -458,7 +570,7 @@ pub fn generate(params: &SynthParams) -> Survey {
     stats.links_wrong = links.wrong;
     stats.links_nonexistent = links.nonexistent;
 
-    let approvals = placed
+    let approvals: Vec<SynthParcel> = placed
         .into_iter()
         .zip(approval_props)
         .map(|(a, properties)| SynthParcel {
@@ -517,11 +629,35 @@ pub fn generate(params: &SynthParams) -> Survey {
     stats.footprints_edge_crossing = f.edge_crossing;
     stats.footprint_duplicate_pairs = f.duplicate_pairs;
 
+    // land use, farmland, red line and regions, from random streams of their own
+    let l = layers::generate(
+        params.seed,
+        extent,
+        &approvals,
+        &supplies,
+        &stats.footprint_groups,
+    );
+    stats.landuse_cells = l.cells;
+    stats.landuse_merged = l.merged;
+    stats.landuse_strips = l.strips;
+    stats.landuse_unknown_codes = l.unknown;
+    stats.landuse_in_built_supplies = l.in_built;
+    stats.farmland_area_m2 = l.farmland_area;
+    stats.farmland_on_approvals = l.farmland_on_approvals;
+    stats.farmland_in_approvals_m2 = l.farmland_in_approvals_m2;
+    stats.redline_area_m2 = l.redline_area;
+    stats.approvals_off_region = l.approvals_off;
+    stats.supplies_off_region = l.supplies_off;
+
     Survey {
         epsg: EPSG,
         approvals,
         supplies,
         footprints: f.footprints,
+        landuse: l.landuse,
+        farmland: l.farmland,
+        redline: l.redline,
+        regions: l.regions,
         stats,
     }
 }

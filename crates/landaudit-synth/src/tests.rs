@@ -15,7 +15,7 @@ use serde_json::Value;
 
 use crate::{Survey, SynthParams, generate, write_survey};
 
-fn survey(scale: f64) -> &'static Survey {
+pub(crate) fn survey(scale: f64) -> &'static Survey {
     static ONE: OnceLock<Survey> = OnceLock::new();
     static DEMO: OnceLock<Survey> = OnceLock::new();
     let cell = if scale == 1.0 { &ONE } else { &DEMO };
@@ -49,7 +49,7 @@ fn date(p: &serde_json::Map<String, Value>, key: &str) -> Option<NaiveDate> {
     text(p, key).map(parse_date)
 }
 
-fn bbox(mp: &MultiPolygon<f64>) -> [f64; 4] {
+pub(crate) fn bbox(mp: &MultiPolygon<f64>) -> [f64; 4] {
     let r = mp.bounding_rect().expect("non-empty");
     [r.min().x, r.min().y, r.max().x, r.max().y]
 }
@@ -77,7 +77,7 @@ fn box_pairs(items: &[[f64; 4]]) -> Vec<(usize, usize)> {
 }
 
 /// For each box in `queries`, the indices of `items` whose boxes meet it.
-fn box_hits(items: &[[f64; 4]], queries: &[[f64; 4]]) -> Vec<Vec<usize>> {
+pub(crate) fn box_hits(items: &[[f64; 4]], queries: &[[f64; 4]]) -> Vec<Vec<usize>> {
     const CELL: f64 = 500.0;
     let key = |x: f64, y: f64| ((x / CELL).floor() as i64, (y / CELL).floor() as i64);
     let mut grid: HashMap<(i64, i64), Vec<usize>> = HashMap::new();
@@ -137,6 +137,19 @@ fn same_seed_same_output_different_seed_different_output() {
     assert_ne!(a1, c1);
     assert_ne!(a2, c2);
     assert_ne!(a3, c3);
+    for (x, y, z) in [
+        (&a.landuse, &b.landuse, &c.landuse),
+        (&a.farmland, &b.farmland, &c.farmland),
+        (&a.redline, &b.redline, &c.redline),
+        (&a.regions, &b.regions, &c.regions),
+    ] {
+        let (mut bx, mut by, mut bz) = (Vec::new(), Vec::new(), Vec::new());
+        crate::write::write_feature_collection(&mut bx, x, a.epsg).unwrap();
+        crate::write::write_feature_collection(&mut by, y, a.epsg).unwrap();
+        crate::write::write_feature_collection(&mut bz, z, a.epsg).unwrap();
+        assert_eq!(bx, by);
+        assert_ne!(bx, bz);
+    }
     assert_eq!(a.stats, b.stats);
     // and through the public writer
     let d1 = tempfile::tempdir().unwrap();
@@ -792,11 +805,40 @@ fn write_survey_round_trip() {
         vec![
             out.join("approvals.geojson"),
             out.join("supplies.geojson"),
-            out.join("footprints.geojson")
+            out.join("footprints.geojson"),
+            out.join("landuse.geojson"),
+            out.join("farmland.geojson"),
+            out.join("redline.geojson"),
+            out.join("regions.geojson"),
         ]
     );
-    assert!(!s.footprints.is_empty());
-    for (path, parcels) in paths.iter().zip([&s.approvals, &s.supplies, &s.footprints]) {
+    assert_eq!(
+        [
+            crate::LANDUSE_FILE,
+            crate::FARMLAND_FILE,
+            crate::REDLINE_FILE,
+            crate::REGIONS_FILE
+        ],
+        [
+            "landuse.geojson",
+            "farmland.geojson",
+            "redline.geojson",
+            "regions.geojson"
+        ]
+    );
+    let layers = [
+        &s.approvals,
+        &s.supplies,
+        &s.footprints,
+        &s.landuse,
+        &s.farmland,
+        &s.redline,
+        &s.regions,
+    ];
+    for layer in layers {
+        assert!(!layer.is_empty());
+    }
+    for (path, parcels) in paths.iter().zip(layers) {
         let text = std::fs::read_to_string(path).unwrap();
         let crs = text
             .find(r#""crs":{"type":"name","properties":{"name":"urn:ogc:def:crs:EPSG::4549"}}"#);
@@ -1331,7 +1373,7 @@ fn footprints_cross_edges_repeat_and_make_villages() {
 }
 
 /// FNV-1a, 64 bit.
-fn fnv1a(bytes: &[u8]) -> u64 {
+pub(crate) fn fnv1a(bytes: &[u8]) -> u64 {
     bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, &b| {
         (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
     })
@@ -1357,5 +1399,24 @@ fn output_is_pinned() {
     assert_eq!(
         (s.footprints.len(), fnv1a(&c)),
         (600, 1_133_490_204_171_730_301)
+    );
+    // land use, farmland, red line and regions: pinned since they were added (the three
+    // layers above did not change when they were)
+    let pins: Vec<(usize, u64)> = [&s.landuse, &s.farmland, &s.redline, &s.regions]
+        .into_iter()
+        .map(|layer| {
+            let mut bytes = Vec::new();
+            crate::write::write_feature_collection(&mut bytes, layer, s.epsg).unwrap();
+            (layer.len(), fnv1a(&bytes))
+        })
+        .collect();
+    assert_eq!(
+        pins,
+        vec![
+            (547, 8_261_715_819_868_668_073),
+            (104, 13_038_941_863_128_465_824),
+            (4, 16_271_205_592_325_755_489),
+            (5, 17_359_226_996_811_597_598)
+        ]
     );
 }

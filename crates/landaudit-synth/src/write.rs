@@ -15,23 +15,37 @@ pub const APPROVALS_FILE: &str = "approvals.geojson";
 pub const SUPPLIES_FILE: &str = "supplies.geojson";
 /// File name of the footprints layer written by [`write_survey`](crate::write_survey).
 pub const FOOTPRINTS_FILE: &str = "footprints.geojson";
+/// File name of the land-use layer (三调 DLTB) written by [`write_survey`](crate::write_survey).
+pub const LANDUSE_FILE: &str = "landuse.geojson";
+/// File name of the permanent basic farmland layer (YJJBNTTB) written by
+/// [`write_survey`](crate::write_survey).
+pub const FARMLAND_FILE: &str = "farmland.geojson";
+/// File name of the ecological red line layer (STBHHX) written by
+/// [`write_survey`](crate::write_survey).
+pub const REDLINE_FILE: &str = "redline.geojson";
+/// File name of the regions layer (XZQ) written by [`write_survey`](crate::write_survey).
+pub const REGIONS_FILE: &str = "regions.geojson";
 
-/// Writes `DIR/approvals.geojson`, `DIR/supplies.geojson` and `DIR/footprints.geojson`,
-/// creating `DIR` (and its parents).
+/// Writes `DIR/approvals.geojson`, `DIR/supplies.geojson`, `DIR/footprints.geojson`,
+/// `DIR/landuse.geojson`, `DIR/farmland.geojson`, `DIR/redline.geojson` and
+/// `DIR/regions.geojson`, creating `DIR` (and its parents).
 ///
 /// Each file is written to a temporary file in `DIR` and then renamed over the target, so a
-/// reader never sees a half-written layer. Returns the paths written: approvals, supplies,
-/// footprints.
+/// reader never sees a half-written layer. Returns the paths written, in that order.
 pub fn write_survey(survey: &Survey, dir: &Path) -> Result<Vec<PathBuf>, SynthError> {
     fs::create_dir_all(dir).map_err(|source| SynthError::CreateDir {
         path: dir.to_path_buf(),
         source,
     })?;
-    let mut written = Vec::with_capacity(3);
+    let mut written = Vec::with_capacity(7);
     for (name, parcels) in [
         (APPROVALS_FILE, &survey.approvals),
         (SUPPLIES_FILE, &survey.supplies),
         (FOOTPRINTS_FILE, &survey.footprints),
+        (LANDUSE_FILE, &survey.landuse),
+        (FARMLAND_FILE, &survey.farmland),
+        (REDLINE_FILE, &survey.redline),
+        (REGIONS_FILE, &survey.regions),
     ] {
         let path = dir.join(name);
         write_layer(&path, dir, parcels, survey.epsg)?;
