@@ -12,6 +12,8 @@ use serde::Deserialize;
 use crate::dates::{LeapDay, add_years_with, parse_date};
 use crate::index::ParcelIndex;
 use crate::overlay::intersection_area;
+use rstar::primitives::{GeomWithData, Rectangle};
+use rstar::{AABB, RTree};
 
 /// How a parcel without XZQDM is placed in a region.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
@@ -190,6 +192,29 @@ pub fn assign(
     settings: &RegionSettings,
 ) -> Vec<Option<String>> {
     let index = ParcelIndex::new(regions.iter().map(|r| &r.geometry));
+    // Region polygons are large (thousands of vertices along ragged boundaries); most parcels lie
+    // wholly inside one. A parcel whose envelope meets no region boundary is inside the region
+    // holding any of its points, found by one point-in-polygon test instead of overlays.
+    let edges: RTree<GeomWithData<Rectangle<[f64; 2]>, ()>> = RTree::bulk_load(
+        regions
+            .iter()
+            .flat_map(|r| r.geometry.0.iter())
+            .flat_map(|p| {
+                p.exterior()
+                    .lines()
+                    .chain(p.interiors().iter().flat_map(|i| i.lines()))
+            })
+            .map(|l| {
+                GeomWithData::new(
+                    Rectangle::from_corners(
+                        [l.start.x.min(l.end.x), l.start.y.min(l.end.y)],
+                        [l.start.x.max(l.end.x), l.start.y.max(l.end.y)],
+                    ),
+                    (),
+                )
+            })
+            .collect(),
+    );
     geoms
         .par_iter()
         .zip(attr_codes.par_iter())
@@ -201,6 +226,19 @@ pub fn assign(
             }
             let rect = g.bounding_rect()?;
             let cands = index.candidates(rect);
+            let envelope =
+                AABB::from_corners([rect.min().x, rect.min().y], [rect.max().x, rect.max().y]);
+            if edges
+                .locate_in_envelope_intersecting(envelope)
+                .next()
+                .is_none()
+            {
+                let p = geo::Point::from(g.0.first()?.exterior().0[0]);
+                return cands
+                    .into_iter()
+                    .find(|&j| regions[j].geometry.contains(&p))
+                    .map(|j| regions[j].code.clone());
+            }
             match settings.method {
                 RegionMethod::LargestOverlap => cands
                     .into_iter()
