@@ -45,6 +45,8 @@ pub struct Config {
     pub landuse: crate::rules::landuse::LanduseSettings,
     /// Conflicts with farmland and the red line.
     pub conflicts: crate::rules::conflicts::ConflictSettings,
+    /// Limits on what one input file may hold.
+    pub input: InputSettings,
 }
 
 /// Field mapping of every layer.
@@ -199,6 +201,40 @@ impl Default for ApprovalSettings {
     }
 }
 
+/// Limits on input files, so that a malformed or hostile file stops with a clear message instead
+/// of exhausting memory. The reader never holds more than `max_feature_bytes` of one feature's
+/// text: the read fails as soon as a feature passes the limit, before it is buffered whole.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct InputSettings {
+    /// Largest JSON text of one feature (and of the `crs` member), in bytes. Default 64 MiB:
+    /// a parcel of a million vertices takes about 40 MB of GeoJSON.
+    pub max_feature_bytes: u64,
+    /// Largest input file in bytes; no limit by default.
+    pub max_file_bytes: Option<u64>,
+}
+
+impl Default for InputSettings {
+    fn default() -> Self {
+        InputSettings {
+            max_feature_bytes: 64 << 20,
+            max_file_bytes: None,
+        }
+    }
+}
+
+impl InputSettings {
+    fn validate(&self) -> std::result::Result<(), String> {
+        if self.max_feature_bytes == 0 {
+            return Err("[input] max_feature_bytes must be > 0".into());
+        }
+        if self.max_file_bytes == Some(0) {
+            return Err("[input] max_file_bytes must be > 0".into());
+        }
+        Ok(())
+    }
+}
+
 impl Config {
     /// Parses settings from TOML text.
     pub fn from_toml_str(text: &str) -> Result<Config> {
@@ -232,6 +268,7 @@ impl Config {
         }
         self.regions.validate()?;
         self.idle.validate()?;
+        self.input.validate()?;
         let finite_nonneg = |v: f64| v.is_finite() && v >= 0.0;
         if !finite_nonneg(self.slivers.min_width_m) || !finite_nonneg(self.slivers.min_area_m2) {
             return Err("[slivers] thresholds must be finite and ≥ 0".into());
@@ -274,6 +311,22 @@ mod tests {
     fn unknown_field_name_is_an_error() {
         let e = Config::from_toml_str("[fields.supplies]\nfoo = \"bar\"").unwrap_err();
         assert!(e.to_string().contains("unknown field `foo`"), "{e}");
+    }
+
+    #[test]
+    fn input_limits() {
+        let c = Config::from_toml_str("").unwrap();
+        assert_eq!(c.input.max_feature_bytes, 64 << 20);
+        assert_eq!(c.input.max_file_bytes, None);
+        let c =
+            Config::from_toml_str("[input]\nmax_feature_bytes = 1048576\nmax_file_bytes = 2000000")
+                .unwrap();
+        assert_eq!(c.input.max_feature_bytes, 1 << 20);
+        assert_eq!(c.input.max_file_bytes, Some(2_000_000));
+        assert!(Config::from_toml_str("[input]\nmax_feature_bytes = 0").is_err());
+        assert!(Config::from_toml_str("[input]\nmax_feature_bytes = -1").is_err());
+        assert!(Config::from_toml_str("[input]\nmax_file_bytes = 0").is_err());
+        assert!(Config::from_toml_str("[input]\nmax_bytes = 1").is_err());
     }
 
     #[test]

@@ -6,11 +6,33 @@
 //! as raw JSON text, so a malformed feature becomes a [`Rejection`] while the rest of the file is
 //! still read; only broken JSON syntax (a truncated file) stops the read, with line and column.
 //! Features are converted and validated in parallel batches.
+//!
+//! What one bad feature costs (never the file, never a panic):
+//!
+//! | in the feature | outcome |
+//! |---|---|
+//! | null, empty or non-polygon geometry; an unclosed or short ring | rejected |
+//! | an invalid polygon (self-intersection, bad hole, overlapping parts) | rejected (repaired with `repair`) |
+//! | a ring of fewer than 3 distinct positions | rejected (dropped with `repair`) |
+//! | a position of fewer than 2 numbers; a coordinate beyond ±1e9 or f64 (`1e999`) | rejected |
+//! | nesting deeper than serde_json's limit of 128 in the geometry | rejected |
+//! | a panic inside the geometry engine | rejected, with the panic message |
+//! | invalid UTF-8 (e.g. a GBK-encoded name) | warning, read as U+FFFD; rejected if in the id |
+//! | a number out of f64 range in an attribute | kept as text: the field reader warns |
+//!
+//! `-0` is read as `0` (see `parse_polygons`), and a UTF-8 byte-order mark is skipped.
+//!
+//! What stops the read, with one line naming the file: broken JSON syntax (with line and column),
+//! a top level that is not a FeatureCollection, a feature larger than `[input] max_feature_bytes`
+//! (refused before it is buffered whole, see `limits.rs`), a file larger than `max_file_bytes`, and
+//! invalid UTF-8 outside the features.
 
-use std::collections::HashMap;
+#[path = "limits.rs"]
+mod limits;
+
+use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 use std::fs::File;
-use std::io::BufReader;
 use std::path::Path;
 
 use geo::{Coord, LineString, MultiPolygon, Polygon};
@@ -19,10 +41,12 @@ use serde::Deserialize;
 use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_json::value::RawValue;
 
-use crate::config::FieldMap;
+use self::limits::{BadByte, GuardedReader, Meter, Refusal, Unit};
+use crate::config::{FieldMap, InputSettings};
 use crate::crs::Crs;
 use crate::error::{Error, Result};
 use crate::layer::{AttrValue, Attributes, Layer, LayerKind, Parcel, RejectStatus, Rejection};
+use crate::overlay::guarded;
 use crate::validate::{Checked, check_geometry};
 
 /// How a layer is read.
@@ -36,10 +60,19 @@ pub struct ReadOptions<'a> {
     pub repair: bool,
 }
 
-/// Features converted per parallel batch.
+/// Features converted per parallel batch, at most.
 const BATCH: usize = 4096;
+/// Raw JSON text converted per parallel batch, at most: with features of up to
+/// `max_feature_bytes` each, a batch of 4096 could otherwise hold gigabytes.
+const BATCH_BYTES: usize = 32 << 20;
 
-/// Reads a GeoJSON FeatureCollection of Polygon/MultiPolygon features into a [`Layer`].
+/// The largest coordinate accepted, in either axis. Real coordinates stay far below it (degrees,
+/// or Gauss-Krüger eastings of ≈ 4.6×10⁷ m with a zone prefix); beyond it a value is a data error,
+/// and squares of larger values (areas, distances) would lose all precision or overflow.
+const MAX_COORD: f64 = 1e9;
+
+/// Reads a GeoJSON FeatureCollection of Polygon/MultiPolygon features into a [`Layer`], under the
+/// default [`InputSettings`] (64 MiB per feature, no file limit).
 ///
 /// ```no_run
 /// use landaudit::{Config, LayerKind, io::{read_layer, ReadOptions}};
@@ -49,24 +82,57 @@ const BATCH: usize = 4096;
 /// println!("{} parcels, {} rejected", layer.parcels.len(), layer.rejected_count());
 /// ```
 pub fn read_layer(path: &Path, opts: &ReadOptions) -> Result<Layer> {
+    read_layer_limited(path, opts, &InputSettings::default())
+}
+
+/// Reads a layer like [`read_layer`], under the limits of `input` (the `[input]` settings).
+///
+/// ```
+/// use landaudit::{Config, LayerKind, io::geojson_read::{read_layer_limited, ReadOptions}};
+/// let cfg = Config::from_toml_str("[input]\nmax_feature_bytes = 100").unwrap();
+/// let opts = ReadOptions { kind: LayerKind::Approvals, fields: &cfg.fields.approvals, repair: false };
+/// let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../data/demo/approvals.geojson");
+/// let e = read_layer_limited(path.as_ref(), &opts, &cfg.input).unwrap_err();
+/// assert!(e.to_string().contains("feature 0 is larger than [input] max_feature_bytes = 100"));
+/// ```
+pub fn read_layer_limited(path: &Path, opts: &ReadOptions, input: &InputSettings) -> Result<Layer> {
     let file = File::open(path).map_err(|e| Error::io(path, e))?;
-    let reader = BufReader::with_capacity(1 << 18, file);
+    if let Some(limit) = input.max_file_bytes {
+        let len = file.metadata().map_err(|e| Error::io(path, e))?.len();
+        if len > limit {
+            return Err(geojson_error(
+                path,
+                format!("the file has {len} bytes, more than [input] max_file_bytes = {limit}"),
+            ));
+        }
+    }
+    let meter = Meter::new(input.max_feature_bytes);
+    let reader = GuardedReader::new(file, meter.clone(), input.max_file_bytes);
     let lookup = FieldLookup::new(opts.kind, opts.fields);
     let mut sink = Sink {
         opts,
         lookup: &lookup,
+        meter: &meter,
         pending: Vec::with_capacity(BATCH),
+        pending_bytes: 0,
         next_index: 0,
         converted: Vec::new(),
+        outside_bad_utf8: None,
     };
     let mut de = serde_json::Deserializer::from_reader(reader);
     let top = TopSeed { sink: &mut sink }
         .deserialize(&mut de)
         .and_then(|top| de.end().map(|_| top))
-        .map_err(|e| Error::GeoJson {
-            path: path.to_path_buf(),
-            message: e.to_string(),
-        })?;
+        .map_err(|e| read_error(path, &meter, e))?;
+    if let Some(b) = sink.outside_bad_utf8.or_else(|| meter.take_bad_utf8()) {
+        return Err(geojson_error(
+            path,
+            format!(
+                "invalid UTF-8 (byte 0x{:02X} at byte {}) outside the features; {UTF8_HINT}",
+                b.byte, b.offset
+            ),
+        ));
+    }
     sink.flush();
     let read = sink.next_index;
     let mut layer = Layer {
@@ -123,7 +189,43 @@ pub fn read_layer(path: &Path, opts: &ReadOptions) -> Result<Layer> {
     Ok(layer)
 }
 
-/// A converted feature: the parcel and notes (repairs), or its id and why it was rejected.
+const UTF8_HINT: &str = "the file must be UTF-8 (convert GBK/GB18030 files first)";
+
+fn geojson_error(path: &Path, message: String) -> Error {
+    Error::GeoJson {
+        path: path.to_path_buf(),
+        message,
+    }
+}
+
+/// The error that stopped the parser, in the words of what actually went wrong: a limit the
+/// reader enforced, an I/O failure, or the JSON error with its line and column.
+fn read_error(path: &Path, meter: &Meter, e: serde_json::Error) -> Error {
+    match meter.refusal() {
+        Some(Refusal::UnitTooLarge { unit, limit, .. }) => {
+            let what = match unit {
+                Unit::Feature(i) => format!("feature {i}"),
+                Unit::Member(m) => m.to_string(),
+            };
+            geojson_error(
+                path,
+                format!(
+                    "{what} is larger than [input] max_feature_bytes = {limit}; the read stopped \
+                     there (raise the limit to read it)"
+                ),
+            )
+        }
+        Some(Refusal::FileTooLarge { limit }) => geojson_error(
+            path,
+            format!("the file is larger than [input] max_file_bytes = {limit}"),
+        ),
+        None if e.is_io() => Error::io(path, e.into()),
+        None => geojson_error(path, e.to_string()),
+    }
+}
+
+/// A converted feature: the parcel and notes (repairs, warnings), or its id and why it was
+/// rejected.
 type Outcome = std::result::Result<(Parcel, Vec<(RejectStatus, String)>), (Option<String>, String)>;
 
 /// Lower-cased source field name → canonical field, for one layer.
@@ -132,6 +234,7 @@ struct FieldLookup {
     id_field: &'static str,
     id_required: bool,
     id_source: String,
+    fields: FieldMap,
 }
 
 impl FieldLookup {
@@ -146,6 +249,7 @@ impl FieldLookup {
             id_field: kind.id_field(),
             id_required: kind.id_required(),
             id_source: fields.source_for(kind.id_field()),
+            fields: fields.clone(),
         }
     }
 }
@@ -153,28 +257,44 @@ impl FieldLookup {
 struct Sink<'a> {
     opts: &'a ReadOptions<'a>,
     lookup: &'a FieldLookup,
-    pending: Vec<Box<RawValue>>,
+    meter: &'a Meter,
+    pending: Vec<(Box<RawValue>, Option<BadByte>)>,
+    pending_bytes: usize,
     next_index: usize,
     converted: Vec<Outcome>,
+    /// The first invalid UTF-8 sequence outside any feature.
+    outside_bad_utf8: Option<BadByte>,
 }
 
 impl Sink<'_> {
-    fn push(&mut self, raw: Box<RawValue>) {
-        self.pending.push(raw);
+    fn push(&mut self, raw: Box<RawValue>, bad_utf8: Option<BadByte>) {
+        self.pending_bytes += raw.get().len();
+        self.pending.push((raw, bad_utf8));
         self.next_index += 1;
-        if self.pending.len() >= BATCH {
+        if self.pending.len() >= BATCH || self.pending_bytes >= BATCH_BYTES {
             self.flush();
+        }
+    }
+
+    /// Notes invalid UTF-8 read since the last call outside any feature.
+    fn note_outside(&mut self) {
+        if let Some(b) = self.meter.take_bad_utf8() {
+            self.outside_bad_utf8.get_or_insert(b);
         }
     }
 
     fn flush(&mut self) {
         let (lookup, repair) = (self.lookup, self.opts.repair);
         let batch = std::mem::take(&mut self.pending);
+        self.pending_bytes = 0;
         let start = self.converted.len();
         let out: Vec<Outcome> = batch
             .par_iter()
             .enumerate()
-            .map(|(i, raw)| convert_feature(start + i, raw.get(), lookup, repair))
+            .map(|(i, (raw, bad))| {
+                guarded(|| convert_feature(start + i, raw.get(), *bad, lookup, repair))
+                    .unwrap_or_else(|e| Err((None, e)))
+            })
             .collect();
         self.converted.extend(out);
     }
@@ -205,34 +325,55 @@ impl<'de> Visitor<'de> for TopSeed<'_, '_> {
         let mut ty: Option<String> = None;
         let mut crs = Crs::Rfc7946;
         let mut saw_features = false;
-        while let Some(key) = map.next_key::<String>()? {
+        let meter = self.sink.meter;
+        // Every top-level member but `features` is one bounded unit (key, then value): the
+        // reader keeps `type` and `crs` in memory, and a runaway foreign member is a broken file.
+        loop {
+            meter.begin(Unit::Member("a member name"));
+            let key = map.next_key::<String>()?;
+            meter.end();
+            let Some(key) = key else { break };
             match key.as_str() {
                 "type" => {
+                    meter.begin(Unit::Member("member \"type\""));
                     let t: String = map.next_value()?;
+                    meter.end();
                     if t != "FeatureCollection" {
+                        let what = match t.as_str() {
+                            "Feature" => " (a single feature)",
+                            "Polygon" | "MultiPolygon" | "Point" | "MultiPoint" | "LineString"
+                            | "MultiLineString" | "GeometryCollection" => " (a bare geometry)",
+                            _ => "",
+                        };
                         return Err(de::Error::custom(format!(
-                            "top-level type is {t:?}, expected \"FeatureCollection\""
+                            "top-level type is {t:?}{what}, expected \"FeatureCollection\""
                         )));
                     }
                     ty = Some(t);
                 }
                 "crs" => {
+                    meter.begin(Unit::Member("member \"crs\""));
                     let v: serde_json::Value = map.next_value()?;
+                    meter.end();
                     if !v.is_null() {
                         crs = Crs::from_member(&v);
                     }
                 }
                 "features" => {
+                    self.sink.note_outside();
                     map.next_value_seed(FeaturesSeed {
                         sink: &mut *self.sink,
                     })?;
                     saw_features = true;
                 }
                 _ => {
+                    meter.begin(Unit::Member("a foreign member"));
                     map.next_value::<IgnoredAny>()?;
+                    meter.end();
                 }
             }
         }
+        self.sink.note_outside();
         if ty.is_none() {
             return Err(de::Error::custom(
                 "no \"type\": \"FeatureCollection\" member",
@@ -263,29 +404,68 @@ impl<'de> Visitor<'de> for FeaturesSeed<'_, '_> {
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> std::result::Result<(), A::Error> {
-        while let Some(raw) = seq.next_element::<Box<RawValue>>()? {
-            self.sink.push(raw);
+        let meter = self.sink.meter;
+        loop {
+            // The unit starts before the separator: the parser peeks at the feature's first byte
+            // while looking for the next element.
+            self.sink.note_outside();
+            meter.begin(Unit::Feature(self.sink.next_index));
+            let raw = seq.next_element::<Box<RawValue>>()?;
+            meter.end();
+            let Some(raw) = raw else { break };
+            let bad = meter.take_bad_utf8();
+            self.sink.push(raw, bad);
         }
         Ok(())
     }
 }
 
+/// A feature's members, each kept as raw text until needed: an attribute landaudit does not use
+/// is never parsed, and one that does not parse (a number beyond f64, a deep array) costs that
+/// attribute, not the feature.
 #[derive(Deserialize)]
 struct RawFeature<'a> {
-    #[serde(rename = "type")]
-    ty: Option<String>,
-    #[serde(borrow)]
+    #[serde(rename = "type", borrow, default)]
+    ty: Option<&'a RawValue>,
+    #[serde(borrow, default)]
     geometry: Option<&'a RawValue>,
-    properties: Option<serde_json::Map<String, serde_json::Value>>,
+    #[serde(borrow, default)]
+    properties: Option<&'a RawValue>,
 }
 
-fn convert_feature(index: usize, text: &str, lookup: &FieldLookup, repair: bool) -> Outcome {
+fn convert_feature(
+    index: usize,
+    text: &str,
+    bad_utf8: Option<BadByte>,
+    lookup: &FieldLookup,
+    repair: bool,
+) -> Outcome {
+    // serde would also read a struct from a JSON array; a feature is an object.
+    let text = text.trim_start();
+    if !text.starts_with('{') {
+        return Err((
+            None,
+            format!("not a GeoJSON feature object: {}", json_kind(text)),
+        ));
+    }
     let raw: RawFeature = serde_json::from_str(text)
         .map_err(|e| (None, format!("not a GeoJSON feature object: {e}")))?;
+    let properties: BTreeMap<String, &RawValue> = match raw.properties {
+        None => BTreeMap::new(),
+        Some(p) => serde_json::from_str(p.get()).map_err(|_| {
+            (
+                None,
+                format!(
+                    "member \"properties\" is {}, expected an object",
+                    json_kind(p.get())
+                ),
+            )
+        })?,
+    };
     let mut attrs = Attributes::default();
-    for (key, value) in raw.properties.into_iter().flatten() {
+    for (key, value) in properties {
         if let Some(&canonical) = lookup.by_source.get(&key.to_lowercase())
-            && let Some(v) = attr_value(value)
+            && let Some(v) = attr_value(value.get())
         {
             attrs.insert(canonical, v);
         }
@@ -293,10 +473,18 @@ fn convert_feature(index: usize, text: &str, lookup: &FieldLookup, repair: bool)
     let id = attrs
         .text(lookup.id_field)
         .or_else(|| (!lookup.id_required).then(|| format!("#{index}")));
-    if raw.ty.as_deref() != Some("Feature") {
+    let ty = raw.ty.map(|t| t.get());
+    if ty
+        .and_then(|t| serde_json::from_str::<String>(t).ok())
+        .as_deref()
+        != Some("Feature")
+    {
         return Err((
             id,
-            format!("member \"type\" is {:?}, expected \"Feature\"", raw.ty),
+            format!(
+                "member \"type\" is {}, expected \"Feature\"",
+                ty.unwrap_or("missing")
+            ),
         ));
     }
     let Some(id) = id else {
@@ -305,56 +493,124 @@ fn convert_feature(index: usize, text: &str, lookup: &FieldLookup, repair: bool)
             format!("missing id: field {} is absent or empty", lookup.id_source),
         ));
     };
+    let mut notes = vec![];
+    if let Some(b) = bad_utf8 {
+        let what = format!(
+            "invalid UTF-8 (byte 0x{:02X} at byte {} of the file) read as U+FFFD",
+            b.byte, b.offset
+        );
+        if id.contains('\u{FFFD}') {
+            return Err((
+                Some(id),
+                format!("{what} in the id field {}; {UTF8_HINT}", lookup.id_source),
+            ));
+        }
+        let fields: Vec<String> = lookup
+            .by_source
+            .values()
+            .filter(|c| attrs.text(c).is_some_and(|t| t.contains('\u{FFFD}')))
+            .map(|c| lookup.fields.source_for(c))
+            .collect::<std::collections::BTreeSet<_>>()
+            .into_iter()
+            .collect();
+        let place = if fields.is_empty() {
+            "in a field landaudit does not read".to_string()
+        } else {
+            format!("in field {}", fields.join(", "))
+        };
+        notes.push((
+            RejectStatus::Warning,
+            format!("{what} {place}; {UTF8_HINT}"),
+        ));
+    }
     let geometry = match raw.geometry.map(|g| g.get()) {
-        None | Some("null") => return Err((Some(id), "null geometry".into())),
+        None | Some("null") => {
+            return Err((Some(id), "null geometry (or no geometry member)".into()));
+        }
         Some(g) => g,
     };
-    let geometry = match parse_polygons(geometry) {
-        Ok(g) => g,
+    let (geometry, mut repairs) = match parse_polygons(geometry, repair) {
+        Ok(parsed) => parsed,
         Err(reason) => return Err((Some(id), reason)),
     };
-    match check_geometry(geometry, repair) {
-        Checked::Valid(geometry) => Ok((
-            Parcel {
-                index,
-                id,
-                geometry,
-                attrs,
-            },
-            vec![],
-        )),
-        Checked::Repaired(geometry, what) => Ok((
-            Parcel {
-                index,
-                id,
-                geometry,
-                attrs,
-            },
-            vec![(RejectStatus::Repaired, what)],
-        )),
-        Checked::Invalid(reason) => Err((Some(id), reason)),
+    let checked = match guarded(|| check_geometry(geometry, repair)) {
+        Ok(c) => c,
+        Err(reason) => return Err((Some(id), reason)),
+    };
+    let geometry = match checked {
+        Checked::Valid(geometry) => geometry,
+        Checked::Repaired(geometry, what) => {
+            repairs.push(what);
+            geometry
+        }
+        Checked::Invalid(reason) => return Err((Some(id), reason)),
+    };
+    // One row per repaired feature: the layer account counts repaired rows.
+    if !repairs.is_empty() {
+        notes.push((RejectStatus::Repaired, repairs.join("; ")));
+    }
+    Ok((
+        Parcel {
+            index,
+            id,
+            geometry,
+            attrs,
+        },
+        notes,
+    ))
+}
+
+/// What kind of JSON value `text` is, for messages.
+fn json_kind(text: &str) -> &'static str {
+    match text.as_bytes().first() {
+        Some(b'{') => "an object",
+        Some(b'[') => "an array",
+        Some(b'"') => "a string",
+        Some(b'n') => "null",
+        Some(b't' | b'f') => "a boolean",
+        _ => "a number",
     }
 }
 
-fn attr_value(v: serde_json::Value) -> Option<AttrValue> {
-    use serde_json::Value as V;
-    match v {
-        V::Null => None,
-        V::Bool(b) => Some(AttrValue::Bool(b)),
-        V::Number(n) => Some(match n.as_i64() {
-            Some(i) => AttrValue::Int(i),
-            None => AttrValue::Real(n.as_f64().unwrap_or(f64::NAN)),
+/// An attribute from its raw JSON text. Numbers that fit no i64 or f64 are kept as their text:
+/// an 19-digit id keeps its digits, and `1e999` reaches the field reader, which reports it.
+fn attr_value(raw: &str) -> Option<AttrValue> {
+    let raw = raw.trim();
+    match raw.as_bytes().first()? {
+        b'n' => None,
+        b't' => Some(AttrValue::Bool(true)),
+        b'f' => Some(AttrValue::Bool(false)),
+        b'"' => serde_json::from_str::<String>(raw)
+            .ok()
+            .map(AttrValue::Text),
+        b'[' | b'{' => Some(AttrValue::Text(raw.to_string())),
+        _ => Some(if let Ok(i) = raw.parse::<i64>() {
+            AttrValue::Int(i)
+        } else if raw.bytes().all(|b| b.is_ascii_digit() || b == b'-') {
+            AttrValue::Text(raw.to_string())
+        } else {
+            match serde_json::from_str::<f64>(raw) {
+                Ok(r) => AttrValue::Real(r),
+                Err(_) => AttrValue::Text(raw.to_string()),
+            }
         }),
-        V::String(s) => Some(AttrValue::Text(s)),
-        other => Some(AttrValue::Text(other.to_string())),
     }
 }
 
 /// Parses a geometry object (via the `geojson` crate) into polygons, checking what geo's
 /// constructors would silently fix: unclosed rings and rings too short to close.
-fn parse_polygons(text: &str) -> std::result::Result<MultiPolygon<f64>, String> {
-    let g: geojson::Geometry =
-        serde_json::from_str(text).map_err(|e| format!("unreadable geometry: {e}"))?;
+///
+/// A ring with fewer than 3 distinct positions (`[a, b, a, a]` passes both checks) encloses
+/// nothing. It is rejected, or with `repair` dropped (a hole) or dropped with its polygon (an
+/// exterior), which the returned notes say. It never reaches geo's validation: a polygon collapsed
+/// to a point trips a debug assertion in geo's `relate` (geo 0.33.1, found by the overlay fuzz
+/// target), and such rings are not polygons anyway.
+fn parse_polygons(
+    text: &str,
+    repair: bool,
+) -> std::result::Result<(MultiPolygon<f64>, Vec<String>), String> {
+    let g: geojson::Geometry = serde_json::from_str(text)
+        .map_err(|e| format!("unreadable geometry: {e} of the geometry's text"))?;
     let parts = match g.value {
         geojson::GeometryValue::Polygon { coordinates } => vec![coordinates],
         geojson::GeometryValue::MultiPolygon { coordinates } => coordinates,
@@ -369,7 +625,8 @@ fn parse_polygons(text: &str) -> std::result::Result<MultiPolygon<f64>, String> 
         return Err("empty geometry".into());
     }
     let mut polygons = Vec::with_capacity(parts.len());
-    for (pi, rings) in parts.into_iter().enumerate() {
+    let mut notes = Vec::new();
+    'parts: for (pi, rings) in parts.into_iter().enumerate() {
         if rings.is_empty() {
             return Err(format!("polygon {pi} has no rings"));
         }
@@ -382,12 +639,28 @@ fn parse_polygons(text: &str) -> std::result::Result<MultiPolygon<f64>, String> 
             };
             let mut coords = Vec::with_capacity(ring.len());
             for (ci, p) in ring.iter().enumerate() {
-                let s = p.as_slice();
-                let (x, y) = (s[0], s[1]);
+                // geojson checks the length of a Point's position only.
+                let &[x, y, ..] = p.as_slice() else {
+                    return Err(format!(
+                        "{name}: position {ci} has {} coordinate(s), expected at least 2",
+                        p.as_slice().len()
+                    ));
+                };
                 if !x.is_finite() || !y.is_finite() {
                     return Err(format!("{name}: non-finite coordinate at position {ci}"));
                 }
-                coords.push(Coord { x, y });
+                if x.abs() > MAX_COORD || y.abs() > MAX_COORD {
+                    return Err(format!(
+                        "{name}: coordinate ({x:e}, {y:e}) at position {ci} is beyond ±{MAX_COORD:e}"
+                    ));
+                }
+                // -0.0 becomes 0.0: geo's sweep line orders coordinates with `total_cmp`, where
+                // -0.0 < 0.0, and trips a debug assertion on them in `MakeValid` (geo 0.33.1,
+                // georust/geo#1578).
+                coords.push(Coord {
+                    x: x + 0.0,
+                    y: y + 0.0,
+                });
             }
             if coords.len() < 4 {
                 return Err(format!(
@@ -400,12 +673,30 @@ fn parse_polygons(text: &str) -> std::result::Result<MultiPolygon<f64>, String> 
                     "{name} is not closed (first and last positions differ)"
                 ));
             }
+            let distinct = coords.windows(2).filter(|w| w[0] != w[1]).count();
+            if distinct < 3 {
+                let what = format!("{name} has fewer than 3 distinct positions");
+                if !repair {
+                    return Err(what);
+                }
+                if ri == 0 {
+                    notes.push(format!("repaired: polygon {pi} dropped, its {what}"));
+                    continue 'parts;
+                }
+                notes.push(format!(
+                    "repaired: {name} dropped, it has fewer than 3 distinct positions"
+                ));
+                continue;
+            }
             lines.push(LineString::new(coords));
         }
         let exterior = lines.remove(0);
         polygons.push(Polygon::new(exterior, lines));
     }
-    Ok(MultiPolygon::new(polygons))
+    if polygons.is_empty() {
+        return Err("no polygon with 3 distinct positions".into());
+    }
+    Ok((MultiPolygon::new(polygons), notes))
 }
 
 #[cfg(test)]
@@ -414,16 +705,26 @@ mod tests {
     use std::io::Write;
 
     fn read_str(text: &str, kind: LayerKind, repair: bool) -> Result<Layer> {
+        read_bytes(text.as_bytes(), kind, repair, &InputSettings::default())
+    }
+
+    fn read_bytes(
+        bytes: &[u8],
+        kind: LayerKind,
+        repair: bool,
+        input: &InputSettings,
+    ) -> Result<Layer> {
         let mut f = tempfile::NamedTempFile::new().unwrap();
-        f.write_all(text.as_bytes()).unwrap();
+        f.write_all(bytes).unwrap();
         let fields = FieldMap::default();
-        read_layer(
+        read_layer_limited(
             f.path(),
             &ReadOptions {
                 kind,
                 fields: &fields,
                 repair,
             },
+            input,
         )
     }
 
@@ -539,5 +840,247 @@ mod tests {
         let cw = r#"{"type":"Polygon","coordinates":[[[0,0],[0,10],[10,10],[10,0],[0,0]]]}"#;
         let l = read_str(&fc(&[feat("cw", cw)]), LayerKind::Approvals, false).unwrap();
         assert!(l.parcels[0].geometry.signed_area() > 0.0);
+    }
+
+    #[test]
+    fn attribute_values_from_raw_text() {
+        assert_eq!(attr_value("null"), None);
+        assert_eq!(attr_value("12"), Some(AttrValue::Int(12)));
+        assert_eq!(attr_value("-3.5"), Some(AttrValue::Real(-3.5)));
+        assert_eq!(
+            attr_value(r#""a\"b""#),
+            Some(AttrValue::Text("a\"b".into()))
+        );
+        assert_eq!(attr_value("true"), Some(AttrValue::Bool(true)));
+        // Beyond i64: the digits are kept, not rounded to an f64.
+        assert_eq!(
+            attr_value("12345678901234567890"),
+            Some(AttrValue::Text("12345678901234567890".into()))
+        );
+        // Beyond f64: kept as text, which the field reader reports as not a number.
+        assert_eq!(attr_value("1e999"), Some(AttrValue::Text("1e999".into())));
+        assert_eq!(attr_value("[1, 2]"), Some(AttrValue::Text("[1, 2]".into())));
+    }
+
+    #[test]
+    fn out_of_range_numbers_cost_the_feature_or_nothing() {
+        let huge = r#"{"type":"Polygon","coordinates":[[[0,0],[1e999,0],[10,10],[0,10],[0,0]]]}"#;
+        let far = r#"{"type":"Polygon","coordinates":[[[0,0],[1e10,0],[10,10],[0,10],[0,0]]]}"#;
+        let feats = vec![
+            feat("huge", huge),
+            feat("far", far),
+            r#"{"type":"Feature","properties":{"PZWH":"attr","PZMJ":1e999,"X":-1e999},"geometry":SQUARE}"#
+                .replace("SQUARE", SQUARE),
+            feat("ok", SQUARE),
+        ];
+        let l = read_str(&fc(&feats), LayerKind::Approvals, false).unwrap();
+        assert_eq!(l.read, 4);
+        let ids: Vec<_> = l.parcels.iter().map(|p| p.id.as_str()).collect();
+        assert_eq!(ids, ["attr", "ok"]);
+        assert!(
+            l.rejections[0].reason.contains("number out of range"),
+            "{:?}",
+            l.rejections
+        );
+        assert!(
+            l.rejections[1].reason.contains("beyond ±1e9"),
+            "{:?}",
+            l.rejections
+        );
+        assert_eq!(l.parcels[0].attrs.number("pzmj"), Err("1e999".into()));
+    }
+
+    #[test]
+    fn a_json_array_is_not_a_feature() {
+        let l = read_str(
+            &fc(&[r#"["Feature", null, {"PZWH": "A"}]"#.to_string()]),
+            LayerKind::Approvals,
+            false,
+        )
+        .unwrap();
+        assert_eq!(
+            l.rejections[0].reason,
+            "not a GeoJSON feature object: an array"
+        );
+    }
+
+    #[test]
+    fn invalid_utf8_costs_a_warning_or_the_feature_never_the_file() {
+        let text = fc(&[
+            feat("A", SQUARE).replace("2020-01-01", "2020-01-01\",\"PCMC\":\"x\u{1}"),
+            feat("B\u{1}", SQUARE),
+            feat("C", SQUARE).replace("\"PZRQ\"", "\"NOTE\":\"\u{1}\",\"PZRQ\""),
+        ]);
+        // U+0001 marks where the bad byte goes (GBK "中" = D6 D0).
+        let bytes: Vec<u8> = text
+            .bytes()
+            .flat_map(|b| if b == 1 { vec![0xD6, 0xD0] } else { vec![b] })
+            .collect();
+        let l = read_bytes(
+            &bytes,
+            LayerKind::Approvals,
+            false,
+            &InputSettings::default(),
+        )
+        .unwrap();
+        assert_eq!(l.read, 3);
+        let ids: Vec<_> = l.parcels.iter().map(|p| p.id.as_str()).collect();
+        assert_eq!(ids, ["A", "C"]);
+        let r: Vec<_> = l
+            .rejections
+            .iter()
+            .map(|r| (r.index, r.status, r.reason.as_str()))
+            .collect();
+        assert_eq!(r.len(), 3, "{r:?}");
+        assert_eq!((r[0].0, r[0].1), (0, RejectStatus::Warning));
+        assert!(
+            r[0].2.contains("byte 0xD6") && r[0].2.contains("in field PCMC"),
+            "{}",
+            r[0].2
+        );
+        assert_eq!((r[1].0, r[1].1), (1, RejectStatus::Rejected));
+        assert!(r[1].2.contains("in the id field PZWH"), "{}", r[1].2);
+        assert_eq!((r[2].0, r[2].1), (2, RejectStatus::Warning));
+        assert!(r[2].2.contains("does not read"), "{}", r[2].2);
+        assert_eq!(
+            l.parcels[0].attrs.text("pcmc").as_deref(),
+            Some("x\u{FFFD}\u{FFFD}")
+        );
+
+        // Outside the features it is an error naming the byte.
+        let mut bytes = fc(&[feat("A", SQUARE)]).into_bytes();
+        let at = bytes.windows(3).position(|w| w == b"a[1").unwrap();
+        bytes[at] = 0xFF;
+        let e = read_bytes(
+            &bytes,
+            LayerKind::Approvals,
+            false,
+            &InputSettings::default(),
+        )
+        .unwrap_err();
+        assert!(
+            e.to_string()
+                .contains(&format!("byte 0xFF at byte {at}) outside the features")),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_skipped() {
+        let mut bytes = b"\xEF\xBB\xBF".to_vec();
+        bytes.extend_from_slice(fc(&[feat("A", SQUARE)]).as_bytes());
+        let l = read_bytes(
+            &bytes,
+            LayerKind::Approvals,
+            false,
+            &InputSettings::default(),
+        )
+        .unwrap();
+        assert_eq!(l.parcels.len(), 1);
+    }
+
+    #[test]
+    fn limits_name_the_feature_or_member() {
+        let text = fc(&[
+            feat("A", SQUARE),
+            feat(
+                "B",
+                &SQUARE.replace("[0,0]", &format!("[0{}0,0]", " ".repeat(300))),
+            ),
+        ]);
+        let tight = InputSettings {
+            max_feature_bytes: 250,
+            max_file_bytes: None,
+        };
+        let e = read_bytes(text.as_bytes(), LayerKind::Approvals, false, &tight).unwrap_err();
+        assert!(
+            e.to_string()
+                .contains("feature 1 is larger than [input] max_feature_bytes = 250"),
+            "{e}"
+        );
+        let tiny = InputSettings {
+            max_feature_bytes: 20,
+            max_file_bytes: None,
+        };
+        let e = read_bytes(text.as_bytes(), LayerKind::Approvals, false, &tiny).unwrap_err();
+        assert!(
+            e.to_string().contains("member \"crs\" is larger than"),
+            "{e}"
+        );
+        let small_file = InputSettings {
+            max_feature_bytes: 1000,
+            max_file_bytes: Some(100),
+        };
+        let e = read_bytes(text.as_bytes(), LayerKind::Approvals, false, &small_file).unwrap_err();
+        assert!(
+            e.to_string()
+                .contains("more than [input] max_file_bytes = 100"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn bare_geometry_or_feature_is_named() {
+        let e = read_str(SQUARE, LayerKind::Approvals, false).unwrap_err();
+        assert!(
+            e.to_string().contains("\"Polygon\" (a bare geometry)"),
+            "{e}"
+        );
+        let e = read_str(&feat("A", SQUARE), LayerKind::Approvals, false).unwrap_err();
+        assert!(e.to_string().contains("(a single feature)"), "{e}");
+    }
+
+    #[test]
+    fn negative_zero_is_read_as_zero() {
+        // Invalid (hole outside the shell), so repaired through geo's MakeValid, whose sweep
+        // line asserted on -0.0 in debug builds (found by the geojson_reader fuzz target).
+        let g = r#"{"type":"Polygon","coordinates":[[[0,0],[10,0],[-0,10],[0,10],[0,0]],[[20,20],[21,20],[21,21],[20,20]]]}"#;
+        let l = read_str(&fc(&[feat("z", g)]), LayerKind::Approvals, true).unwrap();
+        assert_eq!(l.parcels.len(), 1, "{:?}", l.rejections);
+        assert_eq!(l.rejections[0].status, RejectStatus::Repaired);
+        let xs: Vec<f64> = l.parcels[0].geometry.0[0]
+            .exterior()
+            .0
+            .iter()
+            .map(|c| c.x)
+            .collect();
+        assert!(xs.iter().all(|x| x.is_sign_positive()), "{xs:?}");
+    }
+
+    #[test]
+    fn degenerate_rings_are_rejected_or_dropped_by_repair() {
+        let multi = r#"{"type":"MultiPolygon","coordinates":[[[[0,0],[10,0],[10,10],[0,10],[0,0]],[[2,2],[3,3],[2,2],[2,2]]],[[[20,0],[20,0],[20,0],[20,0]]]]}"#;
+        let l = read_str(&fc(&[feat("d", multi)]), LayerKind::Approvals, false).unwrap();
+        assert_eq!(
+            l.rejections[0].reason,
+            "polygon 0 interior ring 0 has fewer than 3 distinct positions"
+        );
+        let l = read_str(&fc(&[feat("d", multi)]), LayerKind::Approvals, true).unwrap();
+        assert_eq!(l.parcels.len(), 1);
+        assert_eq!(l.rejections.len(), 1, "{:?}", l.rejections);
+        assert_eq!(
+            l.rejections[0].reason,
+            "repaired: polygon 0 interior ring 0 dropped, it has fewer than 3 distinct positions; \
+             repaired: polygon 1 dropped, its polygon 1 exterior ring has fewer than 3 distinct positions"
+        );
+        use geo::Area;
+        assert_eq!(l.parcels[0].geometry.unsigned_area(), 100.0);
+        let point = r#"{"type":"Polygon","coordinates":[[[5,5],[5,5],[5,5],[5,5]]]}"#;
+        let l = read_str(&fc(&[feat("p", point)]), LayerKind::Approvals, true).unwrap();
+        assert_eq!(
+            l.rejections[0].reason,
+            "no polygon with 3 distinct positions"
+        );
+    }
+
+    #[test]
+    fn a_short_position_is_rejected() {
+        // Found by the geojson_reader fuzz target: geojson checks position lengths of Points only.
+        let g = r#"{"type":"Polygon","coordinates":[[[0,0],[10],[10,10],[0,0]]]}"#;
+        let l = read_str(&fc(&[feat("s", g)]), LayerKind::Approvals, false).unwrap();
+        assert_eq!(
+            l.rejections[0].reason,
+            "polygon 0 exterior ring: position 1 has 1 coordinate(s), expected at least 2"
+        );
     }
 }
