@@ -507,7 +507,6 @@ fn negative_money_is_a_warning() {
 /// Money beyond any land price or project (above 1e13 yuan, 十万亿) is a data-entry error: a
 /// warning, treated as missing, so it cannot drive a 20 % idle fee of trillions.
 #[test]
-#[ignore = "needs the sanity bound on JK/ZTZ/YTZ in model.rs (FieldReader::amount)"]
 fn absurd_money_is_a_warning() {
     let r = run(
         &[approval("A", 0)],

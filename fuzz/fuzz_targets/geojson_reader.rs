@@ -11,7 +11,8 @@ use landaudit::config::{FieldMap, InputSettings};
 use landaudit::io::geojson_read::{ReadOptions, read_layer_limited};
 use libfuzzer_sys::fuzz_target;
 
-/// One file per fuzzing process, rewritten for every input (in memory where /dev/shm exists).
+/// One file per fuzzing process, written for every input and removed after it (in memory where
+/// /dev/shm exists).
 fn scratch() -> &'static PathBuf {
     static PATH: OnceLock<PathBuf> = OnceLock::new();
     PATH.get_or_init(|| {
@@ -56,4 +57,5 @@ fuzz_target!(|data: &[u8]| {
             assert!(p.geometry.is_valid(), "parcel {} is invalid", p.id);
         }
     }
+    let _ = std::fs::remove_file(path);
 });

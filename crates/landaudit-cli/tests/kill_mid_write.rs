@@ -21,7 +21,7 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 /// Set once `report::write_all` removes stale `.landaudit-*.tmp` files left by killed runs.
-const CLEANS_STALE_TEMPS: bool = false;
+const CLEANS_STALE_TEMPS: bool = true;
 
 const DATE_A: &str = "2026-06-30";
 const DATE_B: &str = "2028-12-31";

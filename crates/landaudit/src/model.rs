@@ -168,6 +168,21 @@ struct FieldReader<'a> {
 }
 
 impl FieldReader<'_> {
+    /// An amount of money: as [`Self::amount`], and above [`MAX_YUAN`] a warning and missing.
+    fn money(&mut self, p: &Parcel, field: &str) -> Option<f64> {
+        let v = self.amount(p, field)?;
+        if v > MAX_YUAN {
+            let src = self.fields.source_for(field);
+            self.warnings.push(warn(
+                self.layer,
+                p,
+                format!("field {src}: {v} yuan is above the sanity bound of 1e13 yuan; treated as missing"),
+            ));
+            return None;
+        }
+        Some(v)
+    }
+
     fn date(&mut self, p: &Parcel, field: &str) -> Option<NaiveDate> {
         p.attrs.date(field).unwrap_or_else(|bad| {
             let src = self.fields.source_for(field);
@@ -206,6 +221,10 @@ impl FieldReader<'_> {
     }
 }
 
+/// Above this a money field is a data-entry error: 1e13 yuan (十万亿元) exceeds any land price
+/// or project investment.
+const MAX_YUAN: f64 = 1e13;
+
 /// Builds supplies from a loaded layer; unreadable dates and amounts become warnings.
 pub fn supplies_from(
     layer: &Layer,
@@ -235,9 +254,9 @@ pub fn supplies_from(
             sjjgrq: r.date(&p, "sjjgrq"),
             zzrq: r.date(&p, "zzrq"),
             ykfmj: r.amount(&p, "ykfmj"),
-            ztz: r.amount(&p, "ztz"),
-            ytz: r.amount(&p, "ytz"),
-            jk: r.amount(&p, "jk"),
+            ztz: r.money(&p, "ztz"),
+            ytz: r.money(&p, "ytz"),
+            jk: r.money(&p, "jk"),
             zfyy: p.attrs.text("zfyy"),
             parcel: p,
         })

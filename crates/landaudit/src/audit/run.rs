@@ -10,7 +10,8 @@ use crate::crs::Crs;
 use crate::error::{Error, Result};
 use crate::frame;
 use crate::index::ParcelIndex;
-use crate::io::{ReadOptions, read_layer};
+use crate::io::ReadOptions;
+use crate::io::geojson_read::read_layer_limited;
 use crate::layer::{Layer, LayerKind, RejectStatus, Rejection};
 use crate::measure::Measure;
 use crate::model::{Supply, approvals_from, footprints_from, supplies_from};
@@ -58,13 +59,14 @@ impl Audit {
         })?;
         progress.stage("load", 3);
         let read = |path: &Path, kind: LayerKind| {
-            let l = read_layer(
+            let l = read_layer_limited(
                 path,
                 &ReadOptions {
                     kind,
                     fields: config.fields.for_kind(kind),
                     repair: inputs.repair,
                 },
+                &config.input,
             );
             progress.inc(1);
             l

@@ -1083,4 +1083,21 @@ mod tests {
             "polygon 0 exterior ring: position 1 has 1 coordinate(s), expected at least 2"
         );
     }
+
+    #[test]
+    fn a_geometry_engine_panic_costs_one_feature() {
+        // Found by the overlay fuzz target: repairing this (i_overlay 4.5.2's unary union) panics
+        // with an index out of bounds in `bind/solver.rs` (iShape-Rust/iOverlay#17), in release
+        // builds too. The feature is rejected; the read goes on.
+        let g = r#"{"type":"MultiPolygon","coordinates":[[[[-1000,-209000],[-12801000,24007000],[-1000,-165000],[-1000,-209000]]],[[[13000,-1000],[-1000,-1000],[-12801000,24007000],[-1000,-255000],[-1000,-1000],[-4097000,-17000],[-249000,-1000],[-1000,-1000],[239000,0],[13000,-1000]]]]}"#;
+        let l = read_str(
+            &fc(&[feat("boom", g), feat("ok", SQUARE)]),
+            LayerKind::Approvals,
+            true,
+        )
+        .unwrap();
+        assert_eq!(l.read, 2);
+        assert_eq!(l.parcels.len() + l.rejected_count(), 2);
+        assert!(l.parcels.iter().any(|p| p.id == "ok"));
+    }
 }

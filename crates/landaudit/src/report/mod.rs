@@ -57,6 +57,7 @@ impl RoundedAreas {
 /// red line was.
 pub fn write_all(audit: &Audit, dir: &Path) -> Result<Vec<PathBuf>> {
     std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+    remove_stale_temps(dir, std::time::SystemTime::now());
     type Writer = fn(&Audit, &Path) -> Result<()>;
     let mut outputs: Vec<(&str, Writer)> = vec![
         ("approvals.csv", approvals_csv::write),
@@ -86,6 +87,26 @@ pub fn write_all(audit: &Audit, dir: &Path) -> Result<Vec<PathBuf>> {
         })
         .collect();
     results.into_iter().collect()
+}
+
+/// Removes `.landaudit-*.tmp` files a killed run left (the atomic writer deletes its temp file on
+/// drop, which SIGKILL skips); only those modified before `before`, so a file being written now
+/// stays. Best effort.
+fn remove_stale_temps(dir: &Path, before: std::time::SystemTime) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let n = e.file_name();
+        let n = n.to_string_lossy();
+        if n.starts_with(".landaudit-")
+            && n.ends_with(".tmp")
+            && e.metadata()
+                .is_ok_and(|m| m.is_file() && m.modified().is_ok_and(|t| t < before))
+        {
+            let _ = std::fs::remove_file(e.path());
+        }
+    }
 }
 
 /// Writes a CSV file atomically from a header and rows.
