@@ -8,6 +8,7 @@
 //! disjoint, so a supply's cover is the sum of their areas (the tests measure it independently
 //! with boolean operations).
 
+use crate::grid::BoxIndex;
 use chrono::NaiveDate;
 use geo::algorithm::buffer::{BufferStyle, LineJoin};
 use geo::orient::{Direction, Orient};
@@ -89,71 +90,6 @@ pub(crate) struct SupplyRef<'a> {
     pub facts: &'a SupplyFacts,
     /// The approval a cut lot came from (its siblings only overlap it by slivers).
     pub lot_of: Option<usize>,
-}
-
-/// A uniform bucket grid of boxes, queried for candidates.
-struct BoxGrid {
-    min: (f64, f64),
-    cell: f64,
-    nx: usize,
-    ny: usize,
-    buckets: Vec<Vec<usize>>,
-    boxes: Vec<[f64; 4]>,
-}
-
-impl BoxGrid {
-    fn new(extent: Rect<f64>, cell: f64, boxes: Vec<[f64; 4]>) -> Self {
-        let nx = ((extent.width() / cell).ceil() as usize).max(1);
-        let ny = ((extent.height() / cell).ceil() as usize).max(1);
-        let mut g = BoxGrid {
-            min: (extent.min().x, extent.min().y),
-            cell,
-            nx,
-            ny,
-            buckets: vec![Vec::new(); nx * ny],
-            boxes: Vec::new(),
-        };
-        for (id, b) in boxes.iter().enumerate() {
-            let (x0, y0, x1, y1) = g.span(*b);
-            for j in y0..=y1 {
-                for i in x0..=x1 {
-                    g.buckets[j * nx + i].push(id);
-                }
-            }
-        }
-        g.boxes = boxes;
-        g
-    }
-
-    fn span(&self, b: [f64; 4]) -> (usize, usize, usize, usize) {
-        let ix =
-            |x: f64| (((x - self.min.0) / self.cell).floor().max(0.0) as usize).min(self.nx - 1);
-        let iy =
-            |y: f64| (((y - self.min.1) / self.cell).floor().max(0.0) as usize).min(self.ny - 1);
-        (ix(b[0]), iy(b[1]), ix(b[2]), iy(b[3]))
-    }
-
-    /// Ids of stored boxes meeting `q`, ascending.
-    fn query(&self, q: [f64; 4]) -> Vec<usize> {
-        let (x0, y0, x1, y1) = self.span(q);
-        let mut out = Vec::new();
-        for j in y0..=y1 {
-            for i in x0..=x1 {
-                for &id in &self.buckets[j * self.nx + i] {
-                    if boxes_meet(self.boxes[id], q) {
-                        out.push(id);
-                    }
-                }
-            }
-        }
-        out.sort_unstable();
-        out.dedup();
-        out
-    }
-}
-
-fn boxes_meet(a: [f64; 4], b: [f64; 4]) -> bool {
-    a[0] <= b[2] && b[0] <= a[2] && a[1] <= b[3] && b[1] <= a[3]
 }
 
 fn bbox_of(mp: &MultiPolygon<f64>) -> [f64; 4] {
@@ -669,7 +605,7 @@ fn cross_edge<R: Rng>(
     parcel: &MultiPolygon<f64>,
     me: usize,
     supplies: &[SupplyRef<'_>],
-    grid: &BoxGrid,
+    grid: &BoxIndex,
 ) -> Option<f64> {
     let r = items[k].aabb;
     let c = [(r[0] + r[2]) / 2.0, (r[1] + r[3]) / 2.0];
@@ -741,7 +677,7 @@ pub(crate) fn generate(
 
     // land shared with another supply (re-supplies, lots of overlapping approvals, overhangs)
     let boxes: Vec<[f64; 4]> = supplies.iter().map(|s| bbox_of(s.geometry)).collect();
-    let grid = BoxGrid::new(extent, 500.0, boxes.clone());
+    let grid = BoxIndex::new(extent, 500.0, boxes.clone());
     let mut foreign: Vec<Vec<usize>> = vec![Vec::new(); n];
     for i in 0..n {
         for j in grid.query(boxes[i]) {
