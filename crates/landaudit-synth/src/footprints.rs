@@ -984,16 +984,7 @@ pub(crate) fn generate(
     }
 
     // shuffled output, BSM numbered in file order
-    let total = features.len();
-    let mut perm: Vec<usize> = (0..total).collect();
-    for i in (1..total).rev() {
-        let j = rng.random_range(0..=i);
-        perm.swap(i, j);
-    }
-    let mut new_pos = vec![0usize; total];
-    for (k, &p) in perm.iter().enumerate() {
-        new_pos[p] = k;
-    }
+    let (perm, new_pos) = crate::shuffled_order(&mut rng, features.len());
     let mut slots: Vec<Option<Feature>> = features.into_iter().map(Some).collect();
     let mut n_earlier = 0;
     let mut n_later = 0;

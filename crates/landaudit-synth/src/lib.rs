@@ -580,16 +580,7 @@ pub fn generate(params: &SynthParams) -> Survey {
         .collect();
 
     // supplies in shuffled order: position k holds generated supply perm[k]
-    let total = geometries.len();
-    let mut perm: Vec<usize> = (0..total).collect();
-    for i in (1..total).rev() {
-        let j = rng.random_range(0..=i);
-        perm.swap(i, j);
-    }
-    let mut new_pos = vec![0usize; total];
-    for (k, &p) in perm.iter().enumerate() {
-        new_pos[p] = k;
-    }
+    let (perm, new_pos) = shuffled_order(&mut rng, geometries.len());
     let mut slots: Vec<Option<SynthParcel>> = geometries
         .into_iter()
         .zip(supply_props)
@@ -660,4 +651,20 @@ pub fn generate(params: &SynthParams) -> Survey {
         regions: l.regions,
         stats,
     }
+}
+
+/// A Fisher–Yates shuffle of `0..n` drawn from `rng`: `perm[k]` is the item written at position
+/// k, `new_pos[i]` where item i went. Output files are shuffled so that tests cannot lean on the
+/// generation order.
+pub(crate) fn shuffled_order(rng: &mut impl Rng, n: usize) -> (Vec<usize>, Vec<usize>) {
+    let mut perm: Vec<usize> = (0..n).collect();
+    for i in (1..n).rev() {
+        let j = rng.random_range(0..=i);
+        perm.swap(i, j);
+    }
+    let mut new_pos = vec![0usize; n];
+    for (k, &p) in perm.iter().enumerate() {
+        new_pos[p] = k;
+    }
+    (perm, new_pos)
 }
