@@ -34,6 +34,7 @@ fn bench(c: &mut Criterion) {
                     kind: LayerKind::Supplies,
                     fields: &cfg.fields.supplies,
                     repair: false,
+                    all_fields: false,
                 },
             )
             .unwrap()
@@ -65,6 +66,7 @@ fn bench(c: &mut Criterion) {
                 kind: LayerKind::Footprints,
                 fields: &cfg.fields.footprints,
                 repair: false,
+                all_fields: false,
             },
         )
         .unwrap();

@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use chrono::NaiveDate;
 use common::*;
 use landaudit::config::InputSettings;
-use landaudit::io::geojson_read::read_layer_limited;
+use landaudit::io::read_layer_limited;
 use landaudit::{Audit, AuditInputs, Config, LayerKind};
 use serde_json::json;
 
@@ -605,6 +605,7 @@ fn read_approvals(path: &Path, input: &InputSettings) -> landaudit::Result<landa
             kind: LayerKind::Approvals,
             fields: &cfg.fields.approvals,
             repair: false,
+            all_fields: false,
         },
         input,
     )

@@ -250,6 +250,7 @@ fn built_area_matches_geos() {
             kind: landaudit::LayerKind::Footprints,
             fields: &cfg.fields.footprints,
             repair: false,
+            all_fields: false,
         },
     )
     .unwrap();
@@ -314,6 +315,7 @@ fn landuse_tabulation_matches_geos() {
             kind: landaudit::LayerKind::Landuse,
             fields: &cfg.fields.landuse,
             repair: false,
+            all_fields: false,
         },
     )
     .unwrap();

@@ -8,7 +8,7 @@ use std::sync::OnceLock;
 use geo::{Area, Validation};
 use landaudit::LayerKind;
 use landaudit::config::{FieldMap, InputSettings};
-use landaudit::io::geojson_read::{ReadOptions, read_layer_limited};
+use landaudit::io::{ReadOptions, read_layer_limited};
 use libfuzzer_sys::fuzz_target;
 
 /// One file per fuzzing process, written for every input and removed after it (in memory where
@@ -41,6 +41,7 @@ fuzz_target!(|data: &[u8]| {
             kind,
             fields: &fields,
             repair,
+            all_fields: false,
         };
         let Ok(layer) = read_layer_limited(path, &opts, &input) else {
             continue;

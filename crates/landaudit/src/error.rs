@@ -49,7 +49,10 @@ pub enum Error {
         layer: String,
     },
     /// A layer file's format is not supported by this build.
-    #[error("{path}: unsupported format (this build reads GeoJSON: .geojson or .json)")]
+    #[error(
+        "{path}: this build of landaudit reads GeoJSON only; Shapefile, GeoPackage, FileGDB and \
+         FlatGeobuf need the `gdal` feature (cargo build --release --features gdal)"
+    )]
     UnsupportedFormat {
         /// The file.
         path: PathBuf,

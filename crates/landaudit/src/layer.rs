@@ -197,6 +197,9 @@ pub struct Parcel {
     pub geometry: MultiPolygon<f64>,
     /// Canonical attributes.
     pub attrs: Attributes,
+    /// Every source field in source order (`None` for null), when read with
+    /// [`ReadOptions::all_fields`](crate::io::ReadOptions::all_fields); empty otherwise.
+    pub fields: Vec<(String, Option<AttrValue>)>,
 }
 
 /// What happened to a feature that was not used as it came.

@@ -11,7 +11,7 @@ use crate::error::{Error, Result};
 use crate::frame;
 use crate::index::ParcelIndex;
 use crate::io::ReadOptions;
-use crate::io::geojson_read::read_layer_limited;
+use crate::io::read_layer_limited;
 use crate::layer::{Layer, LayerKind, RejectStatus, Rejection};
 use crate::measure::Measure;
 use crate::model::{Supply, approvals_from, footprints_from, supplies_from};
@@ -65,6 +65,7 @@ impl Audit {
                     kind,
                     fields: config.fields.for_kind(kind),
                     repair: inputs.repair,
+                    all_fields: false,
                 },
                 &config.input,
             );

@@ -1,8 +1,8 @@
-//! Reading and writing layers. One file per format; every writer goes through [`atomic`], so an
+//! Reading and writing layers. One module per format; every writer goes through [`atomic`], so an
 //! interrupted run never leaves a truncated output behind.
 
 pub mod atomic;
-pub mod geojson_read;
 pub mod geojson_write;
+pub mod read;
 
-pub use geojson_read::{ReadOptions, read_layer};
+pub use read::{ReadOptions, is_geojson, read_layer, read_layer_limited};

@@ -27,38 +27,26 @@
 //! (refused before it is buffered whole, see `limits.rs`), a file larger than `max_file_bytes`, and
 //! invalid UTF-8 outside the features.
 
-#[path = "limits.rs"]
-mod limits;
-
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::fmt;
 use std::fs::File;
 use std::path::Path;
 
-use geo::{Coord, LineString, MultiPolygon, Polygon};
+use geo::MultiPolygon;
 use rayon::prelude::*;
 use serde::Deserialize;
 use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_json::value::RawValue;
 
-use self::limits::{BadByte, GuardedReader, Meter, Refusal, Unit};
-use crate::config::{FieldMap, InputSettings};
+use super::feature::{FieldLookup, Notes, Outcome, finish};
+use super::limits::{BadByte, GuardedReader, Meter, Refusal, Unit};
+use super::rings::polygons_from_parts;
+use super::{ReadOptions, assemble};
+use crate::config::InputSettings;
 use crate::crs::Crs;
 use crate::error::{Error, Result};
-use crate::layer::{AttrValue, Attributes, Layer, LayerKind, Parcel, RejectStatus, Rejection};
+use crate::layer::{AttrValue, Layer, RejectStatus};
 use crate::overlay::guarded;
-use crate::validate::{Checked, check_geometry};
-
-/// How a layer is read.
-#[derive(Debug, Clone)]
-pub struct ReadOptions<'a> {
-    /// Which layer this is (decides the id field and the known fields).
-    pub kind: LayerKind,
-    /// Source field names.
-    pub fields: &'a FieldMap,
-    /// Repair invalid polygons instead of rejecting them.
-    pub repair: bool,
-}
 
 /// Features converted per parallel batch, at most.
 const BATCH: usize = 4096;
@@ -66,36 +54,8 @@ const BATCH: usize = 4096;
 /// `max_feature_bytes` each, a batch of 4096 could otherwise hold gigabytes.
 const BATCH_BYTES: usize = 32 << 20;
 
-/// The largest coordinate accepted, in either axis. Real coordinates stay far below it (degrees,
-/// or Gauss-Krüger eastings of ≈ 4.6×10⁷ m with a zone prefix); beyond it a value is a data error,
-/// and squares of larger values (areas, distances) would lose all precision or overflow.
-const MAX_COORD: f64 = 1e9;
-
-/// Reads a GeoJSON FeatureCollection of Polygon/MultiPolygon features into a [`Layer`], under the
-/// default [`InputSettings`] (64 MiB per feature, no file limit).
-///
-/// ```no_run
-/// use landaudit::{Config, LayerKind, io::{read_layer, ReadOptions}};
-/// let cfg = Config::default();
-/// let opts = ReadOptions { kind: LayerKind::Approvals, fields: &cfg.fields.approvals, repair: false };
-/// let layer = read_layer("data/demo/approvals.geojson".as_ref(), &opts).unwrap();
-/// println!("{} parcels, {} rejected", layer.parcels.len(), layer.rejected_count());
-/// ```
-pub fn read_layer(path: &Path, opts: &ReadOptions) -> Result<Layer> {
-    read_layer_limited(path, opts, &InputSettings::default())
-}
-
-/// Reads a layer like [`read_layer`], under the limits of `input` (the `[input]` settings).
-///
-/// ```
-/// use landaudit::{Config, LayerKind, io::geojson_read::{read_layer_limited, ReadOptions}};
-/// let cfg = Config::from_toml_str("[input]\nmax_feature_bytes = 100").unwrap();
-/// let opts = ReadOptions { kind: LayerKind::Approvals, fields: &cfg.fields.approvals, repair: false };
-/// let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../data/demo/approvals.geojson");
-/// let e = read_layer_limited(path.as_ref(), &opts, &cfg.input).unwrap_err();
-/// assert!(e.to_string().contains("feature 0 is larger than [input] max_feature_bytes = 100"));
-/// ```
-pub fn read_layer_limited(path: &Path, opts: &ReadOptions, input: &InputSettings) -> Result<Layer> {
+/// Reads a GeoJSON FeatureCollection under the limits of `input` (see the module docs).
+pub(crate) fn read(path: &Path, opts: &ReadOptions, input: &InputSettings) -> Result<Layer> {
     let file = File::open(path).map_err(|e| Error::io(path, e))?;
     if let Some(limit) = input.max_file_bytes {
         let len = file.metadata().map_err(|e| Error::io(path, e))?.len();
@@ -108,7 +68,7 @@ pub fn read_layer_limited(path: &Path, opts: &ReadOptions, input: &InputSettings
     }
     let meter = Meter::new(input.max_feature_bytes);
     let reader = GuardedReader::new(file, meter.clone(), input.max_file_bytes);
-    let lookup = FieldLookup::new(opts.kind, opts.fields);
+    let lookup = FieldLookup::new(opts.kind, opts.fields, opts.all_fields);
     let mut sink = Sink {
         opts,
         lookup: &lookup,
@@ -134,59 +94,7 @@ pub fn read_layer_limited(path: &Path, opts: &ReadOptions, input: &InputSettings
         ));
     }
     sink.flush();
-    let read = sink.next_index;
-    let mut layer = Layer {
-        kind: opts.kind,
-        path: path.to_path_buf(),
-        crs: top.crs,
-        read,
-        parcels: Vec::with_capacity(read),
-        rejections: Vec::new(),
-    };
-    let mut seen: HashMap<String, usize> = HashMap::with_capacity(read);
-    for (index, outcome) in sink.converted.into_iter().enumerate() {
-        match outcome {
-            Ok((parcel, notes)) => {
-                if let Some(first) = seen.get(&parcel.id).filter(|_| opts.kind.id_required()) {
-                    layer.rejections.push(Rejection {
-                        layer: opts.kind,
-                        file: path.to_path_buf(),
-                        index,
-                        id: Some(parcel.id.clone()),
-                        status: RejectStatus::Rejected,
-                        reason: format!(
-                            "duplicate id {} = {:?} (first used by feature {first})",
-                            lookup.id_source, parcel.id
-                        ),
-                    });
-                    continue;
-                }
-                if opts.kind.id_required() {
-                    seen.insert(parcel.id.clone(), index);
-                }
-                for (status, reason) in notes {
-                    layer.rejections.push(Rejection {
-                        layer: opts.kind,
-                        file: path.to_path_buf(),
-                        index,
-                        id: Some(parcel.id.clone()),
-                        status,
-                        reason,
-                    });
-                }
-                layer.parcels.push(parcel);
-            }
-            Err((id, reason)) => layer.rejections.push(Rejection {
-                layer: opts.kind,
-                file: path.to_path_buf(),
-                index,
-                id,
-                status: RejectStatus::Rejected,
-                reason,
-            }),
-        }
-    }
-    Ok(layer)
+    Ok(assemble(opts, path, top.crs, &lookup, sink.converted))
 }
 
 const UTF8_HINT: &str = "the file must be UTF-8 (convert GBK/GB18030 files first)";
@@ -221,36 +129,6 @@ fn read_error(path: &Path, meter: &Meter, e: serde_json::Error) -> Error {
         ),
         None if e.is_io() => Error::io(path, e.into()),
         None => geojson_error(path, e.to_string()),
-    }
-}
-
-/// A converted feature: the parcel and notes (repairs, warnings), or its id and why it was
-/// rejected.
-type Outcome = std::result::Result<(Parcel, Vec<(RejectStatus, String)>), (Option<String>, String)>;
-
-/// Lower-cased source field name → canonical field, for one layer.
-struct FieldLookup {
-    by_source: HashMap<String, &'static str>,
-    id_field: &'static str,
-    id_required: bool,
-    id_source: String,
-    fields: FieldMap,
-}
-
-impl FieldLookup {
-    fn new(kind: LayerKind, fields: &FieldMap) -> Self {
-        let by_source = kind
-            .canonical_fields()
-            .iter()
-            .map(|&c| (fields.source_for(c).to_lowercase(), c))
-            .collect();
-        FieldLookup {
-            by_source,
-            id_field: kind.id_field(),
-            id_required: kind.id_required(),
-            id_source: fields.source_for(kind.id_field()),
-            fields: fields.clone(),
-        }
     }
 }
 
@@ -450,29 +328,31 @@ fn convert_feature(
     }
     let raw: RawFeature = serde_json::from_str(text)
         .map_err(|e| (None, format!("not a GeoJSON feature object: {e}")))?;
-    let properties: BTreeMap<String, &RawValue> = match raw.properties {
-        None => BTreeMap::new(),
-        Some(p) => serde_json::from_str(p.get()).map_err(|_| {
-            (
-                None,
-                format!(
-                    "member \"properties\" is {}, expected an object",
-                    json_kind(p.get())
-                ),
-            )
-        })?,
+    let properties: Vec<(String, &RawValue)> = match raw.properties {
+        None => vec![],
+        Some(p) => serde_json::from_str::<BTreeMap<String, &RawValue>>(p.get())
+            .map_err(|_| {
+                (
+                    None,
+                    format!(
+                        "member \"properties\" is {}, expected an object",
+                        json_kind(p.get())
+                    ),
+                )
+            })?
+            .into_iter()
+            .collect(),
     };
-    let mut attrs = Attributes::default();
-    for (key, value) in properties {
-        if let Some(&canonical) = lookup.by_source.get(&key.to_lowercase())
-            && let Some(v) = attr_value(value.get())
-        {
-            attrs.insert(canonical, v);
-        }
-    }
-    let id = attrs
-        .text(lookup.id_field)
-        .or_else(|| (!lookup.id_required).then(|| format!("#{index}")));
+    let (attrs, fields) = lookup.attributes(
+        properties
+            .into_iter()
+            .filter(|(key, _)| lookup.wants(key))
+            .map(|(key, value)| {
+                let v = attr_value(value.get());
+                (key, v)
+            }),
+    );
+    let id = lookup.id(&attrs, index);
     let ty = raw.ty.map(|t| t.get());
     if ty
         .and_then(|t| serde_json::from_str::<String>(t).ok())
@@ -488,12 +368,9 @@ fn convert_feature(
         ));
     }
     let Some(id) = id else {
-        return Err((
-            None,
-            format!("missing id: field {} is absent or empty", lookup.id_source),
-        ));
+        return Err((None, lookup.missing_id()));
     };
-    let mut notes = vec![];
+    let mut notes: Notes = vec![];
     if let Some(b) = bad_utf8 {
         let what = format!(
             "invalid UTF-8 (byte 0x{:02X} at byte {} of the file) read as U+FFFD",
@@ -505,14 +382,7 @@ fn convert_feature(
                 format!("{what} in the id field {}; {UTF8_HINT}", lookup.id_source),
             ));
         }
-        let fields: Vec<String> = lookup
-            .by_source
-            .values()
-            .filter(|c| attrs.text(c).is_some_and(|t| t.contains('\u{FFFD}')))
-            .map(|c| lookup.fields.source_for(c))
-            .collect::<std::collections::BTreeSet<_>>()
-            .into_iter()
-            .collect();
+        let fields = lookup.fields_containing(&attrs, '\u{FFFD}');
         let place = if fields.is_empty() {
             "in a field landaudit does not read".to_string()
         } else {
@@ -529,35 +399,11 @@ fn convert_feature(
         }
         Some(g) => g,
     };
-    let (geometry, mut repairs) = match parse_polygons(geometry, repair) {
+    let (geometry, repairs) = match parse_polygons(geometry, repair) {
         Ok(parsed) => parsed,
         Err(reason) => return Err((Some(id), reason)),
     };
-    let checked = match guarded(|| check_geometry(geometry, repair)) {
-        Ok(c) => c,
-        Err(reason) => return Err((Some(id), reason)),
-    };
-    let geometry = match checked {
-        Checked::Valid(geometry) => geometry,
-        Checked::Repaired(geometry, what) => {
-            repairs.push(what);
-            geometry
-        }
-        Checked::Invalid(reason) => return Err((Some(id), reason)),
-    };
-    // One row per repaired feature: the layer account counts repaired rows.
-    if !repairs.is_empty() {
-        notes.push((RejectStatus::Repaired, repairs.join("; ")));
-    }
-    Ok((
-        Parcel {
-            index,
-            id,
-            geometry,
-            attrs,
-        },
-        notes,
-    ))
+    finish(index, id, attrs, fields, geometry, repairs, notes, repair)
 }
 
 /// What kind of JSON value `text` is, for messages.
@@ -597,14 +443,8 @@ fn attr_value(raw: &str) -> Option<AttrValue> {
     }
 }
 
-/// Parses a geometry object (via the `geojson` crate) into polygons, checking what geo's
-/// constructors would silently fix: unclosed rings and rings too short to close.
-///
-/// A ring with fewer than 3 distinct positions (`[a, b, a, a]` passes both checks) encloses
-/// nothing. It is rejected, or with `repair` dropped (a hole) or dropped with its polygon (an
-/// exterior), which the returned notes say. It never reaches geo's validation: a polygon collapsed
-/// to a point trips a debug assertion in geo's `relate` (geo 0.33.1, found by the overlay fuzz
-/// target), and such rings are not polygons anyway.
+/// Parses a geometry object (via the `geojson` crate) into polygons, with the checks of
+/// [`polygons_from_parts`].
 fn parse_polygons(
     text: &str,
     repair: bool,
@@ -621,87 +461,14 @@ fn parse_polygons(
             ));
         }
     };
-    if parts.iter().all(|p| p.is_empty()) {
-        return Err("empty geometry".into());
-    }
-    let mut polygons = Vec::with_capacity(parts.len());
-    let mut notes = Vec::new();
-    'parts: for (pi, rings) in parts.into_iter().enumerate() {
-        if rings.is_empty() {
-            return Err(format!("polygon {pi} has no rings"));
-        }
-        let mut lines = Vec::with_capacity(rings.len());
-        for (ri, ring) in rings.into_iter().enumerate() {
-            let name = if ri == 0 {
-                format!("polygon {pi} exterior ring")
-            } else {
-                format!("polygon {pi} interior ring {}", ri - 1)
-            };
-            let mut coords = Vec::with_capacity(ring.len());
-            for (ci, p) in ring.iter().enumerate() {
-                // geojson checks the length of a Point's position only.
-                let &[x, y, ..] = p.as_slice() else {
-                    return Err(format!(
-                        "{name}: position {ci} has {} coordinate(s), expected at least 2",
-                        p.as_slice().len()
-                    ));
-                };
-                if !x.is_finite() || !y.is_finite() {
-                    return Err(format!("{name}: non-finite coordinate at position {ci}"));
-                }
-                if x.abs() > MAX_COORD || y.abs() > MAX_COORD {
-                    return Err(format!(
-                        "{name}: coordinate ({x:e}, {y:e}) at position {ci} is beyond ±{MAX_COORD:e}"
-                    ));
-                }
-                // -0.0 becomes 0.0: geo's sweep line orders coordinates with `total_cmp`, where
-                // -0.0 < 0.0, and trips a debug assertion on them in `MakeValid` (geo 0.33.1,
-                // georust/geo#1578).
-                coords.push(Coord {
-                    x: x + 0.0,
-                    y: y + 0.0,
-                });
-            }
-            if coords.len() < 4 {
-                return Err(format!(
-                    "{name} has {} positions; a closed ring needs at least 4",
-                    coords.len()
-                ));
-            }
-            if coords.first() != coords.last() {
-                return Err(format!(
-                    "{name} is not closed (first and last positions differ)"
-                ));
-            }
-            let distinct = coords.windows(2).filter(|w| w[0] != w[1]).count();
-            if distinct < 3 {
-                let what = format!("{name} has fewer than 3 distinct positions");
-                if !repair {
-                    return Err(what);
-                }
-                if ri == 0 {
-                    notes.push(format!("repaired: polygon {pi} dropped, its {what}"));
-                    continue 'parts;
-                }
-                notes.push(format!(
-                    "repaired: {name} dropped, it has fewer than 3 distinct positions"
-                ));
-                continue;
-            }
-            lines.push(LineString::new(coords));
-        }
-        let exterior = lines.remove(0);
-        polygons.push(Polygon::new(exterior, lines));
-    }
-    if polygons.is_empty() {
-        return Err("no polygon with 3 distinct positions".into());
-    }
-    Ok((MultiPolygon::new(polygons), notes))
+    polygons_from_parts(parts, repair)
 }
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::config::FieldMap;
+    use crate::io::read_layer_limited;
+    use crate::layer::LayerKind;
     use std::io::Write;
 
     fn read_str(text: &str, kind: LayerKind, repair: bool) -> Result<Layer> {
@@ -723,6 +490,7 @@ mod tests {
                 kind,
                 fields: &fields,
                 repair,
+                all_fields: false,
             },
             input,
         )

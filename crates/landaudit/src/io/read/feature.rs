@@ -1,0 +1,139 @@
+//! From one source feature, whatever the format, to a parcel or a rejection: the field lookup,
+//! the id, the geometry checks. Shared by every reader, so a feature costs the same in any format.
+
+use std::collections::{BTreeSet, HashMap};
+
+use geo::MultiPolygon;
+
+use crate::config::FieldMap;
+use crate::layer::{AttrValue, Attributes, LayerKind, Parcel, RejectStatus};
+use crate::overlay::guarded;
+use crate::validate::{Checked, check_geometry};
+
+/// Notes on a used feature: repairs and warnings.
+pub(crate) type Notes = Vec<(RejectStatus, String)>;
+
+/// A converted feature: the parcel and its notes, or its id (when known) and why it was rejected.
+pub(crate) type Outcome = std::result::Result<(Parcel, Notes), (Option<String>, String)>;
+
+/// Lower-cased source field name → canonical field, for one layer.
+pub(crate) struct FieldLookup {
+    by_source: HashMap<String, &'static str>,
+    id_field: &'static str,
+    id_required: bool,
+    /// The source name of the id field, for messages.
+    pub(crate) id_source: String,
+    fields: FieldMap,
+    all_fields: bool,
+}
+
+impl FieldLookup {
+    pub(crate) fn new(kind: LayerKind, fields: &FieldMap, all_fields: bool) -> Self {
+        let by_source = kind
+            .canonical_fields()
+            .iter()
+            .map(|&c| (fields.source_for(c).to_lowercase(), c))
+            .collect();
+        FieldLookup {
+            by_source,
+            id_field: kind.id_field(),
+            id_required: kind.id_required(),
+            id_source: fields.source_for(kind.id_field()),
+            fields: fields.clone(),
+            all_fields,
+        }
+    }
+
+    /// Whether `name` (a source field name) is one landaudit reads, or every field is kept.
+    pub(crate) fn wants(&self, name: &str) -> bool {
+        self.all_fields || self.by_source.contains_key(&name.to_lowercase())
+    }
+
+    /// Sorts a feature's properties (source name, value; `None` for null) into the canonical
+    /// attributes and, when all fields are kept, the list of every field in source order.
+    pub(crate) fn attributes(
+        &self,
+        properties: impl IntoIterator<Item = (String, Option<AttrValue>)>,
+    ) -> (Attributes, Vec<(String, Option<AttrValue>)>) {
+        let mut attrs = Attributes::default();
+        let mut all = vec![];
+        for (key, value) in properties {
+            if let Some(&canonical) = self.by_source.get(&key.to_lowercase())
+                && let Some(v) = &value
+            {
+                attrs.insert(canonical, v.clone());
+            }
+            if self.all_fields {
+                all.push((key, value));
+            }
+        }
+        (attrs, all)
+    }
+
+    /// The feature's id: the id field, or `#index` where the layer needs none.
+    pub(crate) fn id(&self, attrs: &Attributes, index: usize) -> Option<String> {
+        attrs
+            .text(self.id_field)
+            .or_else(|| (!self.id_required).then(|| format!("#{index}")))
+    }
+
+    /// Why a feature without an id is rejected.
+    pub(crate) fn missing_id(&self) -> String {
+        format!("missing id: field {} is absent or empty", self.id_source)
+    }
+
+    /// The source names of the fields read whose text contains `c` (U+FFFD after a decoding
+    /// error), sorted.
+    pub(crate) fn fields_containing(&self, attrs: &Attributes, c: char) -> Vec<String> {
+        self.by_source
+            .values()
+            .filter(|f| attrs.text(f).is_some_and(|t| t.contains(c)))
+            .map(|f| self.fields.source_for(f))
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .collect()
+    }
+}
+
+/// Checks (and with `repair`, repairs) the geometry of a feature whose id and attributes are
+/// known, and builds its parcel. `repairs` are notes from reading the rings
+/// ([`super::rings::polygons_from_parts`]); a panic inside the geometry engine costs this feature
+/// only.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn finish(
+    index: usize,
+    id: String,
+    attrs: Attributes,
+    fields: Vec<(String, Option<AttrValue>)>,
+    geometry: MultiPolygon<f64>,
+    mut repairs: Vec<String>,
+    mut notes: Notes,
+    repair: bool,
+) -> Outcome {
+    let checked = match guarded(|| check_geometry(geometry, repair)) {
+        Ok(c) => c,
+        Err(reason) => return Err((Some(id), reason)),
+    };
+    let geometry = match checked {
+        Checked::Valid(geometry) => geometry,
+        Checked::Repaired(geometry, what) => {
+            repairs.push(what);
+            geometry
+        }
+        Checked::Invalid(reason) => return Err((Some(id), reason)),
+    };
+    // One row per repaired feature: the layer account counts repaired rows.
+    if !repairs.is_empty() {
+        notes.push((RejectStatus::Repaired, repairs.join("; ")));
+    }
+    Ok((
+        Parcel {
+            index,
+            id,
+            geometry,
+            attrs,
+            fields,
+        },
+        notes,
+    ))
+}
