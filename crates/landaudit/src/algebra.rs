@@ -273,77 +273,83 @@ struct Piece {
     b: Option<usize>,
 }
 
-/// The pieces of one target feature against the other layer: `target ∩ other` for each
-/// candidate when `pairs`, then `target − ∪ candidates` when `rest`. `flip` says the target is
-/// from B.
-fn pieces_of(
-    i: usize,
-    target: &MultiPolygon<f64>,
-    others: &[Parcel],
-    index: &ParcelIndex,
+/// One pass over a layer of targets against the other layer: which pieces to cut and how to
+/// measure them.
+struct Pass<'l> {
+    /// The other layer's parcels and their index.
+    others: &'l [Parcel],
+    index: ParcelIndex,
+    /// Output `target ∩ other` for each candidate.
     pairs: bool,
+    /// Output `target − ∪ candidates`.
     rest: bool,
+    /// The targets are B's features (the piece's `a` is the other one).
     flip: bool,
-    measure: &Measure,
-) -> Vec<Piece> {
-    let Some(rect) = target.bounding_rect() else {
-        return vec![];
-    };
-    let candidates = index.candidates(rect);
-    let piece = |geometry: MultiPolygon<f64>, j: Option<usize>| {
-        let area_m2 = measure.area(&geometry);
-        let (a, b) = if flip { (j, Some(i)) } else { (Some(i), j) };
-        (area_m2 > 0.0 && !geometry.0.is_empty()).then_some(Piece {
-            geometry,
-            area_m2,
-            a,
-            b,
-        })
-    };
-    let mut out = vec![];
-    if pairs {
-        for &j in &candidates {
-            out.extend(piece(intersection(target, &others[j].geometry), Some(j)));
+    measure: &'l Measure,
+}
+
+impl Pass<'_> {
+    /// The pieces of the target at position `i`.
+    fn pieces_of(&self, i: usize, target: &MultiPolygon<f64>) -> Vec<Piece> {
+        let Some(rect) = target.bounding_rect() else {
+            return vec![];
+        };
+        let candidates = self.index.candidates(rect);
+        let piece = |geometry: MultiPolygon<f64>, j: Option<usize>| {
+            let area_m2 = self.measure.area(&geometry);
+            let (a, b) = if self.flip {
+                (j, Some(i))
+            } else {
+                (Some(i), j)
+            };
+            (area_m2 > 0.0 && !geometry.0.is_empty()).then_some(Piece {
+                geometry,
+                area_m2,
+                a,
+                b,
+            })
+        };
+        let mut out = vec![];
+        if self.pairs {
+            for &j in &candidates {
+                out.extend(piece(
+                    intersection(target, &self.others[j].geometry),
+                    Some(j),
+                ));
+            }
         }
+        if self.rest {
+            let cutters: Vec<&MultiPolygon<f64>> = candidates
+                .iter()
+                .map(|&j| &self.others[j].geometry)
+                .collect();
+            out.extend(piece(difference_of_union(target, &cutters), None));
+        }
+        out
     }
-    if rest {
-        let cutters: Vec<&MultiPolygon<f64>> =
-            candidates.iter().map(|&j| &others[j].geometry).collect();
-        out.extend(piece(difference_of_union(target, &cutters), None));
-    }
-    out
 }
 
 /// The pieces of every feature of `targets` (in parallel), and the features the engine failed on.
-#[allow(clippy::too_many_arguments)]
 fn pieces_of_layer(
     targets: &Layer,
     side: Side,
     others: &Layer,
-    pairs: bool,
-    rest: bool,
+    (pairs, rest): (bool, bool),
     measure: &Measure,
 ) -> (Vec<Piece>, Vec<(Side, Rejection)>) {
-    let index = ParcelIndex::new(others.parcels.iter().map(|p| &p.geometry));
-    let flip = side == Side::B;
+    let pass = Pass {
+        others: &others.parcels,
+        index: ParcelIndex::new(others.parcels.iter().map(|p| &p.geometry)),
+        pairs,
+        rest,
+        flip: side == Side::B,
+        measure,
+    };
     let results: Vec<Result<Vec<Piece>, String>> = targets
         .parcels
         .par_iter()
         .enumerate()
-        .map(|(i, t)| {
-            guarded(|| {
-                pieces_of(
-                    i,
-                    &t.geometry,
-                    &others.parcels,
-                    &index,
-                    pairs,
-                    rest,
-                    flip,
-                    measure,
-                )
-            })
-        })
+        .map(|(i, t)| guarded(|| pass.pieces_of(i, &t.geometry)))
         .collect();
     let mut pieces = vec![];
     let mut failures = vec![];
@@ -383,15 +389,14 @@ pub fn overlay(operation: Operation, a: &Layer, b: &Layer, measure: &Measure) ->
             a,
             Side::A,
             b,
-            operation.pairs(),
-            operation.a_rest(),
+            (operation.pairs(), operation.a_rest()),
             measure,
         );
         pieces.extend(p);
         failures.extend(f);
     }
     if operation.b_rest() {
-        let (p, f) = pieces_of_layer(b, Side::B, a, false, true, measure);
+        let (p, f) = pieces_of_layer(b, Side::B, a, (false, true), measure);
         pieces.extend(p);
         failures.extend(f);
     }
