@@ -1,6 +1,7 @@
 //! `landaudit`: the command-line tool. It parses arguments, shows progress and calls the library.
 
 mod bench;
+mod overlay_cmd;
 mod progress;
 
 use std::path::PathBuf;
@@ -36,6 +37,9 @@ enum Command {
     /// Benchmark the audit on a generated survey: wall time, CPU time, features/s and peak RSS
     /// per stage.
     Bench(BenchArgs),
+    /// Layer algebra on two polygon layers, as GDAL's: intersection, difference, union,
+    /// identity or sym-difference of A with B, attributes of both carried (a_*, b_*).
+    Overlay(overlay_cmd::OverlayArgs),
 }
 
 #[derive(Args, Debug)]
@@ -162,6 +166,7 @@ fn run(cli: Cli) -> Result<()> {
         Command::Audit(a) => audit(*a, cli.quiet),
         Command::Synth(s) => synth(s, cli.quiet),
         Command::Bench(b) => bench_cmd(b),
+        Command::Overlay(o) => overlay_cmd::run(o),
     }
 }
 

@@ -70,8 +70,10 @@ pub struct Fields {
 }
 
 impl Fields {
-    /// The field map of a layer kind.
+    /// The field map of a layer kind ([`LayerKind::Other`] has no canonical fields, so an empty
+    /// map).
     pub fn for_kind(&self, kind: LayerKind) -> &FieldMap {
+        static NONE: FieldMap = FieldMap(BTreeMap::new());
         match kind {
             LayerKind::Approvals => &self.approvals,
             LayerKind::Supplies => &self.supplies,
@@ -80,6 +82,7 @@ impl Fields {
             LayerKind::Farmland => &self.farmland,
             LayerKind::Redline => &self.redline,
             LayerKind::Regions => &self.regions,
+            LayerKind::Other => &NONE,
         }
     }
 }

@@ -24,6 +24,10 @@ pub enum LayerKind {
     Redline,
     /// 行政区 XZQ (administrative regions).
     Regions,
+    /// An operand of the `overlay` command (layer algebra): no canonical fields, no id field
+    /// (features are named `#index`); every source field is carried as it is. Not an audit layer,
+    /// so not in [`LayerKind::ALL`].
+    Other,
 }
 
 impl LayerKind {
@@ -37,6 +41,7 @@ impl LayerKind {
             LayerKind::Farmland => "farmland",
             LayerKind::Redline => "redline",
             LayerKind::Regions => "regions",
+            LayerKind::Other => "other",
         }
     }
 
@@ -51,7 +56,7 @@ impl LayerKind {
         }
     }
 
-    /// All kinds, in report order.
+    /// The audit's layer kinds, in report order ([`LayerKind::Other`] is not one).
     pub const ALL: [LayerKind; 7] = [
         LayerKind::Approvals,
         LayerKind::Supplies,
@@ -75,10 +80,12 @@ impl LayerKind {
             LayerKind::Farmland => &["jbnttbbh", "dlbm"],
             LayerKind::Redline => &["hxbh", "hxmc"],
             LayerKind::Regions => &["xzqdm", "xzqmc"],
+            LayerKind::Other => &[],
         }
     }
 
-    /// The canonical name of the identifier field.
+    /// The canonical name of the identifier field (empty for [`LayerKind::Other`], which has
+    /// none).
     pub fn id_field(self) -> &'static str {
         match self {
             LayerKind::Approvals => "pzwh",
@@ -87,6 +94,7 @@ impl LayerKind {
             LayerKind::Farmland => "jbnttbbh",
             LayerKind::Redline => "hxbh",
             LayerKind::Regions => "xzqdm",
+            LayerKind::Other => "",
         }
     }
 

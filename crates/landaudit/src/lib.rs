@@ -21,6 +21,7 @@
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
+pub mod algebra;
 pub mod audit;
 pub mod cgcs2000;
 pub mod config;
