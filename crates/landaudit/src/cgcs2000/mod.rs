@@ -4,7 +4,7 @@
 //!   Gauss-Krüger zones 4491–4554) and the zone of a longitude or of a zone-prefixed easting.
 //! - [`projection`]: Gauss-Krüger forward/inverse on GRS80 via the `geodesy` crate (≈ 1e-8 m from
 //!   PROJ), polygon [`reproject`]ion between zones.
-//! - [`area`]: the 三调 trapezoid-series 椭球面积 and Karney's geodesic area on GRS80, chosen by
+//! - [`area`](mod@area): the 三调 trapezoid-series 椭球面积 and Karney's geodesic area on GRS80, chosen by
 //!   [`EllipsoidalFormula`].
 //!
 //! Coordinates are (x = easting, y = northing) in metres or (x = longitude, y = latitude) in

@@ -13,7 +13,7 @@
 //! Geodesy works in radians and takes coordinates as (longitude, latitude) / (easting, northing),
 //! the order landaudit uses. A [`GkProjection`] holds a small geodesy context with the zone's
 //! operator; [`GkProjection::cached`] keeps one per distinct zone for the whole process, so the
-//! convenience functions here and in [`super::area`] set a zone up once.
+//! convenience functions here and in [`super::area`](mod@super::area) set a zone up once.
 
 use std::sync::{Arc, OnceLock, RwLock};
 

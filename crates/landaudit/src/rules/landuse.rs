@@ -13,7 +13,7 @@ use crate::measure::Measure;
 use crate::overlay::{difference_of_union, guarded, intersection};
 use crate::rules::unsupplied::ApprovalOverlay;
 
-/// 三调 工作分类 names (DOMAIN 3.1, [C]); suffixed codes (A, K) are named by their base code.
+/// 三调 工作分类 names (DOMAIN 3.1, \[C\]); suffixed codes (A, K) are named by their base code.
 pub const DLBM_NAMES: &[(&str, &str)] = &[
     ("0101", "水田"),
     ("0102", "水浇地"),

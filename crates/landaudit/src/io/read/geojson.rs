@@ -3,7 +3,7 @@
 //! The FeatureCollection is walked with serde (no JSON text held whole): `type`, `crs` and
 //! `features` may come in any order and `bbox` or other foreign members are skipped, which
 //! `geojson::FeatureReader` cannot do (DEPS 1.4, georust/geojson#207). Each feature is first taken
-//! as raw JSON text, so a malformed feature becomes a [`Rejection`] while the rest of the file is
+//! as raw JSON text, so a malformed feature becomes a [`Rejection`](crate::Rejection) while the rest of the file is
 //! still read; only broken JSON syntax (a truncated file) stops the read, with line and column.
 //! Features are converted and validated in parallel batches.
 //!
