@@ -37,7 +37,7 @@ pub struct OverlayArgs {
     /// How area_m2 is measured (default: ellipsoidal for CGCS2000 data, else planar).
     #[arg(long, value_enum)]
     area: Option<AreaArg>,
-    /// Settings file (TOML): its [area] and [input] sections apply.
+    /// Settings file (TOML): its `[area]` and `[input]` sections apply.
     #[arg(long)]
     config: Option<PathBuf>,
 }
