@@ -17,8 +17,7 @@ pub fn survey_dir(cache: &Path, scale: f64, seed: u64) -> Result<(PathBuf, bool)
     if complete {
         return Ok((dir, true));
     }
-    let survey = landaudit_synth::generate(&landaudit_synth::SynthParams { scale, seed });
-    landaudit_synth::write_survey(&survey, &dir)
+    landaudit_synth::generate_to_dir(&landaudit_synth::SynthParams { scale, seed }, &dir)
         .with_context(|| format!("writing the survey to {}", dir.display()))?;
     Ok((dir, false))
 }

@@ -296,22 +296,23 @@ fn synth(args: SynthArgs, quiet: bool) -> Result<()> {
     }
     let bars = progress::Bars::new(quiet);
     bars.stage_named("generate", 1);
-    let survey = landaudit_synth::generate(&landaudit_synth::SynthParams {
-        scale: args.scale,
-        seed: args.seed,
-    });
-    bars.stage_named("write", 1);
-    let written = landaudit_synth::write_survey(&survey, &args.out)
-        .with_context(|| format!("writing the survey to {}", args.out.display()))?;
+    let generated = landaudit_synth::generate_to_dir(
+        &landaudit_synth::SynthParams {
+            scale: args.scale,
+            seed: args.seed,
+        },
+        &args.out,
+    )
+    .with_context(|| format!("writing the survey to {}", args.out.display()))?;
     bars.finish();
     eprintln!(
         "{} approvals, {} supplies (EPSG:{}):",
-        survey.approvals.len(),
-        survey.supplies.len(),
-        survey.epsg
+        generated.files[0].1,
+        generated.files[1].1,
+        landaudit_synth::EPSG
     );
-    for p in written {
-        eprintln!("  {}", p.display());
+    for (p, n) in generated.files {
+        eprintln!("  {} ({n} features)", p.display());
     }
     Ok(())
 }

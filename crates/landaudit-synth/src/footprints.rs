@@ -74,7 +74,6 @@ struct Feature {
 
 /// What the footprint pass produced.
 pub(crate) struct Outcome {
-    pub footprints: Vec<crate::SynthParcel>,
     pub groups: Vec<FootprintGroup>,
     pub sharing_land: Vec<usize>,
     pub earlier: usize,
@@ -670,6 +669,7 @@ pub(crate) fn generate(
     supplies: &[SupplyRef<'_>],
     extent: Rect<f64>,
     index: &mut SpatialIndex,
+    emit: &mut dyn FnMut(crate::SynthParcel),
 ) -> Outcome {
     let mut rng = ChaCha8Rng::seed_from_u64(seed ^ SEED_XOR);
     let (earlier, later) = (earlier_date(), later_date());
@@ -988,30 +988,25 @@ pub(crate) fn generate(
     let mut slots: Vec<Option<Feature>> = features.into_iter().map(Some).collect();
     let mut n_earlier = 0;
     let mut n_later = 0;
-    let footprints = perm
-        .iter()
-        .enumerate()
-        .map(|(k, &p)| {
-            let f = slots[p].take().expect("each footprint moved once");
-            let d = if f.later {
-                n_later += 1;
-                later
-            } else {
-                n_earlier += 1;
-                earlier
-            };
-            // same share of slash and compact dates as the other layers
-            let mut m = Map::new();
-            m.insert("BSM".into(), Value::from(k as u64 + 1));
-            m.insert("RQ".into(), Value::from(fmt_date(&mut rng, d)));
-            crate::SynthParcel {
-                geometry: f.geometry,
-                properties: m,
-            }
-        })
-        .collect();
+    for (k, &p) in perm.iter().enumerate() {
+        let f = slots[p].take().expect("each footprint moved once");
+        let d = if f.later {
+            n_later += 1;
+            later
+        } else {
+            n_earlier += 1;
+            earlier
+        };
+        // same share of slash and compact dates as the other layers
+        let mut m = Map::new();
+        m.insert("BSM".into(), Value::from(k as u64 + 1));
+        m.insert("RQ".into(), Value::from(fmt_date(&mut rng, d)));
+        emit(crate::SynthParcel {
+            geometry: f.geometry,
+            properties: m,
+        });
+    }
     Outcome {
-        footprints,
         groups,
         sharing_land,
         earlier: n_earlier,

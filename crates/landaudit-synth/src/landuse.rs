@@ -662,7 +662,8 @@ pub(crate) fn features<R: Rng>(
     rng: &mut R,
     infos: Vec<ParcelInfo>,
     extent: Rect<f64>,
-) -> Vec<SynthParcel> {
+    emit: &mut dyn FnMut(SynthParcel),
+) {
     // 坐落单位: towns of ~6 km and villages of ~1.5 km squares within each region, numbered
     // in order of their squares
     const TOWN: f64 = 6_000.0;
@@ -702,54 +703,50 @@ pub(crate) fn features<R: Rng>(
     }
     let mut bsm = [0u64; REGIONS.len()];
     let mut tbbh: BTreeMap<(u8, u32, u32, u32, u32), u32> = BTreeMap::new();
-    infos
-        .into_iter()
-        .zip(&keys)
-        .map(|(info, key)| {
-            let region = REGIONS[info.label as usize].0;
-            let code: u64 = region.parse().expect("numeric region code");
-            bsm[info.label as usize] += 1;
-            let serial = tbbh.entry(*key).or_insert(0);
-            *serial += 1;
-            let (dlbm, dlmc) = match info.unknown {
-                Some(u) => UNKNOWN[u],
-                None => (CLASSES[info.class].code, CLASSES[info.class].name),
+    for (info, key) in infos.into_iter().zip(&keys) {
+        let region = REGIONS[info.label as usize].0;
+        let code: u64 = region.parse().expect("numeric region code");
+        bsm[info.label as usize] += 1;
+        let serial = tbbh.entry(*key).or_insert(0);
+        *serial += 1;
+        let (dlbm, dlmc) = match info.unknown {
+            Some(u) => UNKNOWN[u],
+            None => (CLASSES[info.class].code, CLASSES[info.class].name),
+        };
+        let mut m = Map::new();
+        m.insert(
+            "BSM".into(),
+            Value::from(code * 100_000_000 + bsm[info.label as usize]),
+        );
+        m.insert("TBBH".into(), Value::from(serial.to_string()));
+        m.insert("DLBM".into(), Value::from(dlbm));
+        m.insert("DLMC".into(), Value::from(dlmc));
+        if info.unknown.is_none() && dlbm.starts_with("01") {
+            let kcxs = if rng.random_bool(0.08) {
+                0.0
+            } else {
+                let r: f64 = rng.random();
+                0.03 + 0.07 * r + 0.05 * info.hill
             };
-            let mut m = Map::new();
-            m.insert(
-                "BSM".into(),
-                Value::from(code * 100_000_000 + bsm[info.label as usize]),
-            );
-            m.insert("TBBH".into(), Value::from(serial.to_string()));
-            m.insert("DLBM".into(), Value::from(dlbm));
-            m.insert("DLMC".into(), Value::from(dlmc));
-            if info.unknown.is_none() && dlbm.starts_with("01") {
-                let kcxs = if rng.random_bool(0.08) {
-                    0.0
-                } else {
-                    let r: f64 = rng.random();
-                    0.03 + 0.07 * r + 0.05 * info.hill
-                };
-                let kcxs = (kcxs * 10_000.0).round() / 10_000.0;
-                m.insert("KCXS".into(), Value::from(kcxs));
-                if kcxs > 0.0 {
-                    m.insert("KCDLBM".into(), Value::from("1203"));
-                }
-            } else if rng.random_bool(0.7) {
-                m.insert("KCXS".into(), Value::from(0.0));
+            let kcxs = (kcxs * 10_000.0).round() / 10_000.0;
+            m.insert("KCXS".into(), Value::from(kcxs));
+            if kcxs > 0.0 {
+                m.insert("KCDLBM".into(), Value::from("1203"));
             }
-            let town = towns[&(key.0, key.1, key.2)];
-            let village = villages[key];
-            m.insert(
-                "ZLDWDM".into(),
-                Value::from(format!("{region}{:03}{village:03}0000000", 100 + town)),
-            );
-            SynthParcel {
-                geometry: MultiPolygon::new(vec![info.polygon]),
-                properties: m,
-            }
-        })
-        .collect()
+        } else if rng.random_bool(0.7) {
+            m.insert("KCXS".into(), Value::from(0.0));
+        }
+        let town = towns[&(key.0, key.1, key.2)];
+        let village = villages[key];
+        m.insert(
+            "ZLDWDM".into(),
+            Value::from(format!("{region}{:03}{village:03}0000000", 100 + town)),
+        );
+        emit(SynthParcel {
+            geometry: MultiPolygon::new(vec![info.polygon]),
+            properties: m,
+        });
+    }
 }
 
 /// Whether a parcel is cultivated land (耕地 0101–0103) under a known code.

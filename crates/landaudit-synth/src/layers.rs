@@ -7,7 +7,7 @@ use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 
 use crate::grid::Grid;
-use crate::{FootprintGroup, SynthParcel, landuse, protect, regions};
+use crate::{FootprintGroup, Sink, SynthParcel, Which, landuse, protect, regions};
 
 /// XORed into the survey seed to seed the land-use stream (grid, parcels, classes).
 pub(crate) const LANDUSE_XOR: u64 = 0x1A4D;
@@ -18,12 +18,8 @@ pub(crate) const FARMLAND_XOR: u64 = 0xFA44;
 /// … the red line stream.
 pub(crate) const REDLINE_XOR: u64 = 0x4ED1;
 
-/// What the pass produced.
+/// What the pass counted (the features went to the sink).
 pub(crate) struct Layers {
-    pub landuse: Vec<SynthParcel>,
-    pub farmland: Vec<SynthParcel>,
-    pub redline: Vec<SynthParcel>,
-    pub regions: Vec<SynthParcel>,
     pub cells: usize,
     pub merged: usize,
     pub strips: usize,
@@ -43,6 +39,7 @@ pub(crate) fn generate(
     approvals: &[SynthParcel],
     supplies: &[SynthParcel],
     groups: &[FootprintGroup],
+    sink: &mut dyn Sink,
 ) -> Layers {
     let mut lu = ChaCha8Rng::seed_from_u64(seed ^ LANDUSE_XOR);
     let mut rg = ChaCha8Rng::seed_from_u64(seed ^ REGIONS_XOR);
@@ -63,16 +60,28 @@ pub(crate) fn generate(
         groups,
     );
     let a_index = landuse::approval_index(extent, approvals);
-    let farmland = protect::farmland(&mut fa, &grid, &parcels, &infos, approvals, &a_index);
+    let farmland = protect::farmland(
+        &mut fa,
+        &grid,
+        &parcels,
+        &infos,
+        approvals,
+        &a_index,
+        &mut |p| sink.put(Which::Farmland, p),
+    );
     let (redline, redline_area) = protect::redline(&mut rl, &grid, &parcels, &infos);
-    let regions = regions::features(&grid, &labels.of_cell);
-    let landuse = landuse::features(&mut lu, infos, extent);
+    for p in redline {
+        sink.put(Which::Redline, p);
+    }
+    for p in regions::features(&grid, &labels.of_cell) {
+        sink.put(Which::Regions, p);
+    }
+    let cells = grid.cells();
+    drop(a_index);
+    drop(parcels);
+    landuse::features(&mut lu, infos, extent, &mut |p| sink.put(Which::Landuse, p));
     Layers {
-        landuse,
-        farmland: farmland.features,
-        redline,
-        regions,
-        cells: grid.cells(),
+        cells,
         merged: st.merged,
         strips: st.strips,
         unknown: st.unknown,

@@ -152,7 +152,8 @@ mod tests;
 mod tests_layers;
 
 use std::collections::HashSet;
-use std::path::PathBuf;
+use std::fs;
+use std::path::{Path, PathBuf};
 
 use geo::{Area, Coord, MultiPolygon, Rect};
 use rand::{Rng, SeedableRng};
@@ -434,9 +435,143 @@ pub fn county_extent(scale: f64) -> Rect<f64> {
     layout::extent(scale)
 }
 
-/// Generates a survey. Deterministic: the same parameters give the same survey on every
-/// platform.
+/// Generates a survey in memory. Deterministic: the same parameters give the same survey on
+/// every platform. For large scales use [`generate_to_dir`], which writes the layers as they are
+/// generated instead of holding them.
 pub fn generate(params: &SynthParams) -> Survey {
+    let mut c = Collect::default();
+    let stats = run(params, &mut c);
+    let [
+        approvals,
+        supplies,
+        footprints,
+        landuse,
+        farmland,
+        redline,
+        regions,
+    ] = c.layers;
+    Survey {
+        epsg: EPSG,
+        approvals,
+        supplies,
+        footprints,
+        landuse,
+        farmland,
+        redline,
+        regions,
+        stats,
+    }
+}
+
+/// What [`generate_to_dir`] wrote.
+#[derive(Clone, Debug)]
+#[non_exhaustive]
+pub struct Generated {
+    /// The layer files, in the order of [`write_survey`], with their feature counts.
+    pub files: Vec<(PathBuf, usize)>,
+    /// What the generator did (indices as in [`Survey`]).
+    pub stats: SurveyStats,
+}
+
+/// Generates a survey straight into `DIR/approvals.geojson` … `DIR/regions.geojson` (the
+/// files of [`write_survey`]), creating `DIR`: byte for byte what
+/// `write_survey(&generate(params), dir)` writes, but each feature is written when it is made
+/// and not kept, so memory stays well below that of the survey (land use, the largest layer,
+/// is never held as features). Each layer goes to a temporary file in `DIR` renamed into place
+/// at the end.
+pub fn generate_to_dir(params: &SynthParams, dir: &Path) -> Result<Generated, SynthError> {
+    fs::create_dir_all(dir).map_err(|source| SynthError::CreateDir {
+        path: dir.to_path_buf(),
+        source,
+    })?;
+    let mut writers = Vec::with_capacity(LAYER_FILES.len());
+    for name in LAYER_FILES {
+        writers.push(write::LayerWriter::create(&dir.join(name), dir, EPSG)?);
+    }
+    let mut sink = Files {
+        writers,
+        error: None,
+    };
+    let stats = run(params, &mut sink);
+    if let Some(e) = sink.error {
+        return Err(e);
+    }
+    let mut files = Vec::with_capacity(LAYER_FILES.len());
+    for w in sink.writers {
+        let n = w.count();
+        files.push((w.finish()?, n));
+    }
+    Ok(Generated { files, stats })
+}
+
+/// The layers in file order.
+const LAYER_FILES: [&str; 7] = [
+    APPROVALS_FILE,
+    SUPPLIES_FILE,
+    FOOTPRINTS_FILE,
+    LANDUSE_FILE,
+    FARMLAND_FILE,
+    REDLINE_FILE,
+    REGIONS_FILE,
+];
+
+/// A layer of the survey (index into [`LAYER_FILES`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Which {
+    Approvals = 0,
+    Supplies,
+    Footprints,
+    Landuse,
+    Farmland,
+    Redline,
+    Regions,
+}
+
+/// Where the generator puts the features it makes, in each layer's output order.
+pub(crate) trait Sink {
+    fn put(&mut self, layer: Which, p: SynthParcel);
+    /// Whether the features put are kept (the generator then need not keep copies of the
+    /// approvals' and supplies' attributes it no longer reads).
+    fn keeps(&self) -> bool;
+}
+
+/// Keeps every feature: [`generate`].
+#[derive(Default)]
+struct Collect {
+    layers: [Vec<SynthParcel>; 7],
+}
+
+impl Sink for Collect {
+    fn put(&mut self, layer: Which, p: SynthParcel) {
+        self.layers[layer as usize].push(p);
+    }
+    fn keeps(&self) -> bool {
+        true
+    }
+}
+
+/// Writes every feature at once: [`generate_to_dir`]. The first error stops the writing and is
+/// reported at the end.
+struct Files {
+    writers: Vec<write::LayerWriter>,
+    error: Option<SynthError>,
+}
+
+impl Sink for Files {
+    fn put(&mut self, layer: Which, p: SynthParcel) {
+        if self.error.is_none()
+            && let Err(e) = self.writers[layer as usize].push(&p)
+        {
+            self.error = Some(e);
+        }
+    }
+    fn keeps(&self) -> bool {
+        false
+    }
+}
+
+/// Generates the survey into `sink` and returns the generator's counters.
+fn run(params: &SynthParams, sink: &mut dyn Sink) -> SurveyStats {
     let scale = if params.scale.is_finite() && params.scale > 0.0 {
         params.scale
     } else {
@@ -445,17 +580,7 @@ pub fn generate(params: &SynthParams) -> Survey {
     let extent = layout::extent(scale);
     let mut stats = SurveyStats::empty(extent);
     if scale == 0.0 {
-        return Survey {
-            epsg: EPSG,
-            approvals: Vec::new(),
-            supplies: Vec::new(),
-            footprints: Vec::new(),
-            landuse: Vec::new(),
-            farmland: Vec::new(),
-            redline: Vec::new(),
-            regions: Vec::new(),
-            stats,
-        };
+        return stats;
     }
     let mut rng = ChaCha8Rng::seed_from_u64(params.seed);
 
@@ -570,7 +695,7 @@ pub fn generate(params: &SynthParams) -> Survey {
     stats.links_wrong = links.wrong;
     stats.links_nonexistent = links.nonexistent;
 
-    let approvals: Vec<SynthParcel> = placed
+    let mut approvals: Vec<SynthParcel> = placed
         .into_iter()
         .zip(approval_props)
         .map(|(a, properties)| SynthParcel {
@@ -578,6 +703,13 @@ pub fn generate(params: &SynthParams) -> Survey {
             properties,
         })
         .collect();
+    for a in approvals.iter_mut() {
+        sink.put(Which::Approvals, a.clone());
+        if !sink.keeps() {
+            // the regions pass reads XZQDM only
+            a.properties.retain(|k, _| k == "XZQDM");
+        }
+    }
 
     // supplies in shuffled order: position k holds generated supply perm[k]
     let (perm, new_pos) = shuffled_order(&mut rng, geometries.len());
@@ -591,10 +723,17 @@ pub fn generate(params: &SynthParams) -> Survey {
             })
         })
         .collect();
-    let supplies: Vec<SynthParcel> = perm
+    let mut supplies: Vec<SynthParcel> = perm
         .iter()
         .map(|&p| slots[p].take().expect("each supply moved once"))
         .collect();
+    for s in supplies.iter_mut() {
+        sink.put(Which::Supplies, s.clone());
+        if !sink.keeps() {
+            // the regions pass reads DZJGH only
+            s.properties.retain(|k, _| k == "DZJGH");
+        }
+    }
     stats.duplicate_pairs = dup_pairs
         .into_iter()
         .map(|(a, b)| (new_pos[a], new_pos[b]))
@@ -610,7 +749,9 @@ pub fn generate(params: &SynthParams) -> Survey {
             lot_of: lot_of[p],
         })
         .collect();
-    let f = footprints::generate(params.seed, &refs, extent, &mut index);
+    let f = footprints::generate(params.seed, &refs, extent, &mut index, &mut |p| {
+        sink.put(Which::Footprints, p)
+    });
     drop(refs);
     stats.footprint_groups = f.groups;
     stats.supplies_sharing_land = f.sharing_land;
@@ -627,6 +768,7 @@ pub fn generate(params: &SynthParams) -> Survey {
         &approvals,
         &supplies,
         &stats.footprint_groups,
+        sink,
     );
     stats.landuse_cells = l.cells;
     stats.landuse_merged = l.merged;
@@ -639,18 +781,7 @@ pub fn generate(params: &SynthParams) -> Survey {
     stats.redline_area_m2 = l.redline_area;
     stats.approvals_off_region = l.approvals_off;
     stats.supplies_off_region = l.supplies_off;
-
-    Survey {
-        epsg: EPSG,
-        approvals,
-        supplies,
-        footprints: f.footprints,
-        landuse: l.landuse,
-        farmland: l.farmland,
-        redline: l.redline,
-        regions: l.regions,
-        stats,
-    }
+    stats
 }
 
 /// A Fisher–Yates shuffle of `0..n` drawn from `rng`: `perm[k]` is the item written at position

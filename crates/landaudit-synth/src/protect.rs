@@ -26,7 +26,6 @@ use crate::regions::REGIONS;
 
 /// The farmland layer and its counters.
 pub(crate) struct Farmland {
-    pub features: Vec<SynthParcel>,
     pub area: f64,
     /// Polygons sharing more than 1 m² with approvals.
     pub on_approvals: usize,
@@ -44,6 +43,7 @@ pub(crate) fn farmland<R: Rng>(
     infos: &[ParcelInfo],
     approvals: &[SynthParcel],
     a_index: &BoxIndex,
+    emit: &mut dyn FnMut(SynthParcel),
 ) -> Farmland {
     let n = infos.len();
     let eligible: Vec<bool> = infos.iter().map(is_farmland).collect();
@@ -121,7 +121,6 @@ pub(crate) fn farmland<R: Rng>(
     let mut area = 0.0;
     let mut conflicts = 0;
     let mut conflict_area = 0.0;
-    let mut out = Vec::new();
     for comp in grid.components(&key) {
         let first = comp[0] as usize;
         let p0 = parcels.of_cell[first] as usize;
@@ -146,13 +145,12 @@ pub(crate) fn farmland<R: Rng>(
             Value::from(format!("{}{:06}", REGIONS[label].0, serial[label])),
         );
         m.insert("DLBM".into(), Value::from(CLASSES[infos[p0].class].code));
-        out.push(SynthParcel {
+        emit(SynthParcel {
             geometry: MultiPolygon::new(vec![polygon]),
             properties: m,
         });
     }
     Farmland {
-        features: out,
         area,
         on_approvals: conflicts,
         in_approvals_area: conflict_area,

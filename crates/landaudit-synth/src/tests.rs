@@ -1420,3 +1420,25 @@ fn output_is_pinned() {
         ]
     );
 }
+
+/// Streaming straight to files writes the very bytes of generating in memory and then writing,
+/// for every layer (and for an empty survey), and leaves no temporary files behind.
+#[test]
+fn generate_to_dir_writes_what_write_survey_writes() {
+    for scale in [0.05, 0.0] {
+        let params = SynthParams { scale, seed: 3 };
+        let held = tempfile::tempdir().unwrap();
+        let streamed = tempfile::tempdir().unwrap();
+        let written = write_survey(&generate(&params), held.path()).unwrap();
+        let g = crate::generate_to_dir(&params, streamed.path()).unwrap();
+        assert_eq!(g.files.len(), written.len());
+        for (w, (p, n)) in written.iter().zip(&g.files) {
+            assert_eq!(w.file_name(), p.file_name());
+            let (a, b) = (std::fs::read(w).unwrap(), std::fs::read(p).unwrap());
+            assert!(a == b, "{} differs", p.display());
+            let v: Value = serde_json::from_slice(&b).unwrap();
+            assert_eq!(v["features"].as_array().unwrap().len(), *n);
+        }
+        assert_eq!(std::fs::read_dir(streamed.path()).unwrap().count(), 7);
+    }
+}

@@ -39,6 +39,7 @@ pub mod report;
 pub mod rules;
 pub mod sliver;
 pub mod stages;
+pub mod tiles;
 pub mod units;
 pub mod validate;
 

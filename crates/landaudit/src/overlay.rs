@@ -78,6 +78,19 @@ pub fn intersection(a: &MultiPolygon<f64>, b: &MultiPolygon<f64>) -> MultiPolygo
         .translate(o.x, o.y)
 }
 
+/// The part of `g` inside the rectangle `rect`, computed about the rectangle's centre (so the
+/// engine's grid spans the rectangle, not the whole of a large `g`).
+///
+/// ```
+/// use geo::{wkt, Area, Rect};
+/// let g = wkt!(MULTIPOLYGON(((0. 0.,10. 0.,10. 10.,0. 10.,0. 0.))));
+/// let part = landaudit::overlay::clip_to_rect(&g, Rect::new((5., -1.), (20., 4.)));
+/// assert!((part.unsigned_area() - 20.0).abs() < 1e-9);
+/// ```
+pub fn clip_to_rect(g: &MultiPolygon<f64>, rect: geo::Rect<f64>) -> MultiPolygon<f64> {
+    intersection(&MultiPolygon::new(vec![rect.to_polygon()]), g)
+}
+
 /// The area of the intersection of two valid geometries, computed in the local frame.
 ///
 /// ```

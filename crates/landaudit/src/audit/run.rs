@@ -23,6 +23,7 @@ use crate::rules::links::{self, SupplyOverlap};
 use crate::rules::regions::{self, ApprovalFigures, Region, SupplyFigures};
 use crate::rules::unsupplied::{self, ApprovalOverlay};
 use crate::stages::StageTimer;
+use crate::tiles::Tiled;
 
 impl Audit {
     /// Runs the whole audit with default (silent) progress.
@@ -369,18 +370,20 @@ impl Audit {
                 continue;
             }
             protected_layers.push(layer);
-            let index = ParcelIndex::new(shapes.iter().map(|(_, g)| g));
+            // Red-line blobs and farmland blocks grow with the county: cut them into grid
+            // pieces so each subject meets only the vertices near it.
+            let tiled = Tiled::new(&shapes.iter().map(|(_, g)| g).collect::<Vec<_>>());
             for (kind, subjects) in [
                 (ConflictKind::Approval, &subjects_approvals),
                 (ConflictKind::Remnant, &subjects_remnants),
                 (ConflictKind::Supply, &subjects_supplies),
             ] {
-                for r in conflicts::find(
+                for r in conflicts::find_tiled(
                     layer,
                     kind,
                     subjects,
                     shapes,
-                    &index,
+                    &tiled,
                     &config.conflicts,
                     &measure,
                 ) {

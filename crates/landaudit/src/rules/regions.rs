@@ -5,13 +5,13 @@
 use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
-use geo::{BoundingRect, Centroid, Contains, MultiPolygon};
+use geo::{BoundingRect, Centroid, Contains, Intersects, MultiPolygon, Rect};
 use rayon::prelude::*;
 use serde::Deserialize;
 
 use crate::dates::{LeapDay, add_years_with, parse_date};
-use crate::index::ParcelIndex;
 use crate::overlay::intersection_area;
+use crate::tiles::Tiled;
 use rstar::primitives::{GeomWithData, Rectangle};
 use rstar::{AABB, RTree};
 
@@ -191,10 +191,13 @@ pub fn assign(
     regions: &[Region],
     settings: &RegionSettings,
 ) -> Vec<Option<String>> {
-    let index = ParcelIndex::new(regions.iter().map(|r| &r.geometry));
-    // Region polygons are large (thousands of vertices along ragged boundaries); most parcels lie
-    // wholly inside one. A parcel whose envelope meets no region boundary is inside the region
-    // holding any of its points, found by one point-in-polygon test instead of overlays.
+    // Region polygons are large (thousands of vertices along ragged boundaries) and grow with
+    // the county: they are cut into grid pieces (crate::tiles) so that every test below touches
+    // only the vertices near the parcel.
+    let tiled = Tiled::new(&regions.iter().map(|r| &r.geometry).collect::<Vec<_>>());
+    // Most parcels lie wholly inside one region. A parcel whose envelope meets no region boundary
+    // is inside the region holding any of its points, found by one point-in-polygon test instead
+    // of overlays.
     let edges: RTree<GeomWithData<Rectangle<[f64; 2]>, ()>> = RTree::bulk_load(
         regions
             .iter()
@@ -215,6 +218,19 @@ pub fn assign(
             })
             .collect(),
     );
+    // The first region (in layer order) containing `p`, as `contains` on the whole polygons would
+    // find it: a point inside a piece is inside its region; a point on a piece's boundary may lie
+    // on a tile line inside the region, which only the whole polygon can tell (rare).
+    let region_holding = |p: geo::Point<f64>| -> Option<usize> {
+        let r = Rect::new(p.0, p.0);
+        tiled
+            .candidates(r)
+            .filter(|(j, piece)| {
+                piece.contains(&p) || (piece.intersects(&p) && regions[*j].geometry.contains(&p))
+            })
+            .map(|(j, _)| j)
+            .min()
+    };
     geoms
         .par_iter()
         .zip(attr_codes.par_iter())
@@ -225,7 +241,6 @@ pub fn assign(
                 return Some(county_code(c));
             }
             let rect = g.bounding_rect()?;
-            let cands = index.candidates(rect);
             let envelope =
                 AABB::from_corners([rect.min().x, rect.min().y], [rect.max().x, rect.max().y]);
             if edges
@@ -234,24 +249,27 @@ pub fn assign(
                 .is_none()
             {
                 let p = geo::Point::from(g.0.first()?.exterior().0[0]);
-                return cands
-                    .into_iter()
-                    .find(|&j| regions[j].geometry.contains(&p))
-                    .map(|j| regions[j].code.clone());
+                return region_holding(p).map(|j| regions[j].code.clone());
             }
             match settings.method {
-                RegionMethod::LargestOverlap => cands
-                    .into_iter()
-                    .map(|j| (j, intersection_area(g, &regions[j].geometry)))
-                    .filter(|(_, a)| *a > 0.0)
-                    .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)))
-                    .map(|(j, _)| regions[j].code.clone()),
+                RegionMethod::LargestOverlap => {
+                    // Overlap with each region: the sum over its pieces (disjoint).
+                    let mut sums: Vec<(usize, f64)> = Vec::new();
+                    for (j, piece) in tiled.candidates(rect) {
+                        let a = intersection_area(g, piece);
+                        match sums.last_mut() {
+                            Some((k, s)) if *k == j => *s += a,
+                            _ => sums.push((j, a)),
+                        }
+                    }
+                    sums.into_iter()
+                        .filter(|(_, a)| *a > 0.0)
+                        .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)))
+                        .map(|(j, _)| regions[j].code.clone())
+                }
                 RegionMethod::Centroid => {
                     let c = g.centroid()?;
-                    cands
-                        .into_iter()
-                        .find(|&j| regions[j].geometry.contains(&c))
-                        .map(|j| regions[j].code.clone())
+                    region_holding(c).map(|j| regions[j].code.clone())
                 }
             }
         })
