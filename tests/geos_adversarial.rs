@@ -254,7 +254,8 @@ struct Stats {
     worst_rel: f64,
     worst_rel_case: String,
     over_1e9: usize,
-    /// Worst |ours − GEOS| / snapping bound among the comparisons over 1e-9.
+    /// Worst |ours − GEOS| / snapping bound among the comparisons over 1e-9 (GEOS-off ones
+    /// excluded).
     worst_bound_ratio: f64,
     failures: Vec<String>,
     invalid_results: Vec<String>,
@@ -440,12 +441,14 @@ fn compare_with(
     // NaN counts as over (and as a failure below).
     if rel.is_nan() || rel > 1e-9 {
         stats.over_1e9 += 1;
-        stats.worst_bound_ratio = stats.worst_bound_ratio.max(diff / bound);
+        if !geos_off {
+            stats.worst_bound_ratio = stats.worst_bound_ratio.max(diff / bound);
+        }
         // Over 1e-9 of the larger input only within the snapping bound (see `snap_bound`).
         let beyond = diff.is_nan() || diff > bound;
         if beyond && geos_off {
             stats.geos_wrong.push(format!(
-                "{what}: ours {ours:.12e} GEOS {theirs:.12e} (diff {diff:.3e}); GEOS's difference + intersection miss area(a)"
+                "{what}: ours {ours:.12e} GEOS {theirs:.12e} (diff {diff:.3e}); GEOS's areas do not add up, or GEOS in a local frame agrees with us"
             ));
         } else if beyond {
             stats.failures.push(format!(
@@ -457,6 +460,21 @@ fn compare_with(
 
 fn compare_one(stats: &mut Stats, what: &str, ours: f64, theirs: f64, base: f64, bound: f64) {
     compare_with(stats, what, ours, theirs, base, bound, false)
+}
+
+/// GEOS's difference and intersection areas of `a` and ∪ `cutters`, all moved so that the
+/// centre of a's box is the origin.
+fn geos_local_areas(a: &MultiPolygon<f64>, cutters: &[MultiPolygon<f64>]) -> Option<(f64, f64)> {
+    let o = a.bounding_rect()?.center();
+    let local = |g: &MultiPolygon<f64>| to_geos(&g.map_coords(|p| c(p.x - o.x, p.y - o.y)));
+    let a = local(a);
+    let u = geos::Geometry::create_geometry_collection(cutters.iter().map(local).collect())
+        .and_then(|gc| gc.unary_union())
+        .ok()?;
+    Some((
+        a.difference(&u).ok()?.area().ok()?,
+        a.intersection(&u).ok()?.area().ok()?,
+    ))
 }
 
 /// Prints the time since the last lap when tracing one case (ADV_CASE).
@@ -558,10 +576,21 @@ fn evaluate(stats: &mut Stats, case: &Case) {
         _ => None,
     };
     laps.lap("intersection_area");
-    // Who is off when the two disagree: GEOS when its own difference + intersection miss
-    // area(a) by more than the bound and ours (where we have both) do not.
-    let geos_off = (g_diff + g_int - a_area).abs() > bound
-        && o_int.is_none_or(|i| (o_diff + i - a_area).abs() <= bound);
+    // Who is off when the two disagree beyond the bound: GEOS, when (1) its own difference +
+    // intersection miss area(a) by more than the bound and ours (where we have both) do not, or
+    // (2) GEOS itself, given the same shapes moved to a local origin (an exact move for
+    // coordinates within a factor 2 of it), agrees with us. Far from the origin GEOS 3.11's
+    // OverlayNG falls back to snap-rounding with a tolerance that grows with the coordinates'
+    // magnitude and drops slivers of 1e-5 … 1e-4 m width that are really there (checked by hand
+    // on `crossing_at_a_tiny_angle_at_prefixed_eastings_is_exact`).
+    let disagree =
+        (o_diff - g_diff).abs() > bound || o_int.is_some_and(|i| (i - g_int).abs() > bound);
+    let geos_off = disagree
+        && (((g_diff + g_int - a_area).abs() > bound
+            && o_int.is_none_or(|i| (o_diff + i - a_area).abs() <= bound))
+            || geos_local_areas(&a, &cutters).is_some_and(|(ld, li)| {
+                (o_diff - ld).abs() <= bound && o_int.is_none_or(|i| (i - li).abs() <= bound)
+            }));
     compare_with(
         stats,
         &format!("{what} difference"),
