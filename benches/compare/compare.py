@@ -65,6 +65,7 @@ def grouped_unions(left_idx: np.ndarray, right_idx: np.ndarray, right: np.ndarra
 
 def jobs(survey: Path, fmt: str, out: Path) -> dict:
     t = {}
+    c0 = time.process_time()
     t0 = time.perf_counter()
     df = {name: read(survey, fmt, name, cols) for name, cols in LAYERS.items()}
     a = df["approvals"].geometry.to_numpy()
@@ -146,6 +147,7 @@ def jobs(survey: Path, fmt: str, out: Path) -> dict:
     t5 = time.perf_counter()
     t["write"] = t5 - t4
     t["total"] = t5 - t0
+    t["cpu"] = time.process_time() - c0
     t["rows"] = {"approvals": len(a), "supplies": len(s), "footprints": len(f), "landuse": len(lu)}
     return t
 
@@ -202,6 +204,7 @@ def check(gpd_dir: Path, la_dir: Path, tol: float) -> bool:
 def bench(a) -> None:
     """Runs landaudit and the geopandas jobs `runs` times each, interleaved so that both see the
     same machine load, and prints the medians and ratios."""
+    import resource
     import statistics
     import subprocess
 
@@ -215,6 +218,7 @@ def bench(a) -> None:
     if (a.survey / "approvals.gpkg").is_file():
         engines["geopandas, GeoPackage"] = ("gpd", "gpkg")
     times = {e: [] for e in engines}
+    cpu = {e: [] for e in engines}
     stages = {e: [] for e in engines}
     for i in range(a.runs):
         for e, (kind, arg) in engines.items():
@@ -222,25 +226,32 @@ def bench(a) -> None:
             t0 = time.perf_counter()
             if kind == "la":
                 cmd = la_cmd[:1] + ["--threads", str(arg)] + la_cmd[1:] + la_args + ["--out", str(out)]
+                r0 = resource.getrusage(resource.RUSAGE_CHILDREN)
                 subprocess.run(cmd, check=True, stderr=subprocess.DEVNULL)
                 times[e].append(time.perf_counter() - t0)
+                r1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+                cpu[e].append(r1.ru_utime + r1.ru_stime - r0.ru_utime - r0.ru_stime)
             else:
                 cmd = [sys.executable, __file__, "jobs", "--dir", str(a.survey), "--format", arg,
                        "--out", str(out)]
                 r = subprocess.run(cmd, check=True, capture_output=True, text=True)
                 j = json.loads(r.stdout)
                 times[e].append(j["total"])  # from the first read to the last write, imports excluded
+                cpu[e].append(j["cpu"])
                 stages[e].append(j)
-            print(f"run {i + 1}: {e}: {times[e][-1]:.2f} s", file=sys.stderr)
+            print(f"run {i + 1}: {e}: {times[e][-1]:.2f} s wall, {cpu[e][-1]:.2f} s CPU", file=sys.stderr)
     med = {e: statistics.median(v) for e, v in times.items()}
     gpd = [e for e in engines if engines[e][0] == "gpd"]
     print(f"\n{a.survey.name}, median of {a.runs}, load average before the runs: {a.load}\n")
-    print("| engine | median s | runs s | " + " | ".join(f"{g} ÷ this" for g in gpd) + " |")
-    print("|---|---:|---|" + "---:|" * len(gpd))
+    mcpu = {e: statistics.median(v) for e, v in cpu.items()}
+    print("| engine | median wall s | runs wall s | " + " | ".join(f"{g} ÷ this" for g in gpd)
+          + " | median CPU s | " + " | ".join(f"{g} ÷ this, CPU" for g in gpd) + " |")
+    print("|---|---:|---|" + "---:|" * len(gpd) + "---:|" + "---:|" * len(gpd))
     for e, m in med.items():
         runs = " ".join(f"{x:.2f}" for x in times[e])
         ratios = " | ".join(f"{med[g] / m:.1f}×" for g in gpd)
-        print(f"| {e} | {m:.2f} | {runs} | {ratios} |")
+        cratios = " | ".join(f"{mcpu[g] / mcpu[e]:.1f}×" for g in gpd)
+        print(f"| {e} | {m:.2f} | {runs} | {ratios} | {mcpu[e]:.2f} | {cratios} |")
     print()
     for e in gpd:
         parts = {k: statistics.median(x[k] for x in stages[e])
