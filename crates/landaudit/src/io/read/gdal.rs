@@ -21,9 +21,10 @@
 //! - **CRS**: the EPSG code when GDAL identifies the layer's spatial reference, else its WKT
 //!   (kept, and reported by the frame check); no spatial reference reads like a GeoJSON file
 //!   without `crs`, so `--crs` applies.
-//! - **Geometry**: Polygon and MultiPolygon; 3D/measured polygons are flattened to 2D and curved
-//!   ones (CurvePolygon, MultiSurface) linearised by GDAL, each with a note on the feature. Every
-//!   other type is rejected per feature.
+//! - **Geometry**: Polygon and MultiPolygon; 3D/measured polygons are flattened to 2D, with a
+//!   note on the feature. Every other type is rejected per feature, curved polygons
+//!   (CurvePolygon, MultiSurface) with the `ogr2ogr -nlt CONVERT_TO_LINEAR` that converts them:
+//!   the gdal crate 0.19 does not wrap GDAL's linearisation, and landaudit has no `unsafe`.
 //! - **Errors** stop the read with one line naming the file: not a vector dataset, no such
 //!   layer, a Shapefile without its `.dbf`, and any error GDAL raises while reading features (a
 //!   truncated `.shp`). GDAL's messages are caught, never printed.
@@ -473,30 +474,41 @@ fn geometry_of(
         return Err("null geometry (or no geometry)".into());
     };
     if g.is_empty() {
-        return Err("empty geometry".into());
+        return Err(if is_null(g) {
+            "null geometry (or no geometry)".into()
+        } else {
+            "empty geometry".into()
+        });
     }
     let ty = g.geometry_type();
-    let flat = geometry_type_flatten(ty);
     let mut notes = vec![];
-    let mut owned: Option<Geometry> = None;
-    match flat {
-        OGRwkbGeometryType::wkbPolygon | OGRwkbGeometryType::wkbMultiPolygon => {}
+    let z = geometry_type_has_z(ty) || geometry_type_has_m(ty);
+    let parts = match geometry_type_flatten(ty) {
+        OGRwkbGeometryType::wkbPolygon | OGRwkbGeometryType::wkbMultiPolygon => {
+            let flat;
+            let g = if z {
+                let mut g2 = g.clone();
+                g2.flatten_to_2d();
+                flat = g2;
+                &flat
+            } else {
+                g
+            };
+            match g.to_geo() {
+                Ok(geo::Geometry::Polygon(p)) => parts_of(&MultiPolygon::new(vec![p])),
+                Ok(geo::Geometry::MultiPolygon(mp)) => parts_of(&mp),
+                Ok(_) => return Err("unreadable polygon".into()),
+                Err(e) => return Err(format!("unreadable geometry: {}", gdal_message(&e))),
+            }
+        }
+        // The gdal crate does not wrap GDAL's linearisation, and its GEOS operations and
+        // GeoJSON export rebuild or refuse curves: say how to convert the file instead.
         OGRwkbGeometryType::wkbCurvePolygon | OGRwkbGeometryType::wkbMultiSurface => {
-            // GEOS works on linear geometry only: GDAL linearises the curves on the way there
-            // (OGR_ARC_STEPSIZE, 4° by default), and a zero-tolerance simplification keeps every
-            // vertex that is not collinear.
-            let linear = g.simplify(0.0).map_err(|e| {
-                format!(
-                    "could not linearise {}: {}",
-                    g.geometry_name(),
-                    gdal_message(&e)
-                )
-            })?;
-            notes.push(format!(
-                "{} linearised to polygons",
-                g.geometry_name().to_lowercase()
+            return Err(format!(
+                "curved geometry ({}): landaudit reads linear polygons; convert the file with \
+                 ogr2ogr -nlt CONVERT_TO_LINEAR",
+                g.geometry_name()
             ));
-            owned = Some(linear);
         }
         _ => {
             return Err(format!(
@@ -504,43 +516,37 @@ fn geometry_of(
                 g.geometry_name()
             ));
         }
-    }
-    if geometry_type_has_z(ty) || geometry_type_has_m(ty) {
-        let mut flat2d = owned.take().unwrap_or_else(|| g.clone());
-        flat2d.flatten_to_2d();
+    };
+    if z {
         notes.push(format!(
             "{} flattened to 2D",
             g.geometry_name().to_lowercase()
         ));
-        owned = Some(flat2d);
     }
-    let g = owned.as_ref().unwrap_or(g);
-    let parts = match g.to_geo() {
-        Ok(geo::Geometry::Polygon(p)) => parts_of(&MultiPolygon::new(vec![p])),
-        Ok(geo::Geometry::MultiPolygon(mp)) => parts_of(&mp),
-        Ok(other) => {
-            return Err(format!(
-                "geometry became {} after linearising, expected polygons",
-                geometry_kind(&other)
-            ));
-        }
-        Err(e) => return Err(format!("unreadable geometry: {}", gdal_message(&e))),
-    };
     let (mp, mut ring_notes) = polygons_from_parts(parts, repair)?;
-    // Flattening and linearising are repairs of a kind: the row says what was done.
     notes.append(&mut ring_notes);
     Ok((mp, notes))
 }
 
-fn geometry_kind(g: &geo::Geometry<f64>) -> &'static str {
-    match g {
-        geo::Geometry::Point(_) => "a point",
-        geo::Geometry::Line(_) | geo::Geometry::LineString(_) => "a line",
-        geo::Geometry::MultiPoint(_) => "points",
-        geo::Geometry::MultiLineString(_) => "lines",
-        geo::Geometry::GeometryCollection(_) => "a geometry collection",
-        _ => "another type",
-    }
+/// Whether an (empty-looking) geometry is GDAL's null geometry: the gdal crate hands a
+/// feature's missing geometry out as a geometry without an object behind it, which only shows in
+/// the error GDAL raises when asked about it. That error is taken here, not reported.
+fn is_null(g: &Geometry) -> bool {
+    let is_probe = |m: &str| m.contains("Pointer 'hGeom' is NULL");
+    let mut kept: Vec<_> = take_messages()
+        .into_iter()
+        .filter(|(_, m)| !is_probe(m))
+        .collect();
+    let _ = g.is_empty();
+    let after = take_messages();
+    let null = after.iter().any(|(_, m)| is_probe(m));
+    kept.extend(after.into_iter().filter(|(_, m)| !is_probe(m)));
+    let _ = MESSAGES.try_with(|m| {
+        if let Ok(mut m) = m.try_borrow_mut() {
+            m.splice(0..0, kept);
+        }
+    });
+    null
 }
 
 /// One feature from its raw values: decode, look up, check; the same order of checks as the
