@@ -551,3 +551,78 @@ fn broken_files_are_one_line_errors() {
     let e = one_line_error(&dir.path().join("none.gpkg"), LayerKind::Approvals);
     assert!(e.contains("no such file"), "{e}");
 }
+
+fn ogrinfo(args: &[&str]) -> String {
+    let out = Command::new("ogrinfo")
+        .args(args)
+        .output()
+        .expect("ogrinfo (gdal-bin)");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+#[test]
+fn geopackage_output_holds_the_polygons_and_every_table() {
+    let src = tempfile::tempdir().unwrap();
+    let layers = survey(src.path(), 5);
+    let a = audit(&inputs(&layers));
+    let (json_out, gpkg_out) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    use landaudit::report::{OutputFormat, write_all_as};
+    write_all_as(&a, json_out.path(), OutputFormat::GeoJson).unwrap();
+    let written = write_all_as(&a, gpkg_out.path(), OutputFormat::Gpkg).unwrap();
+    let gpkg = gpkg_out.path().join("audit.gpkg");
+    assert!(written.contains(&gpkg));
+    assert!(!gpkg_out.path().join("unsupplied.geojson").exists());
+    // No temporary file or folder left behind.
+    let names: Vec<String> = std::fs::read_dir(gpkg_out.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(
+        names.iter().all(|n| !n.starts_with(".landaudit-")),
+        "{names:?}"
+    );
+
+    // The polygon layers hold the GeoJSON outputs' features, geometry for geometry.
+    for layer in ["unsupplied", "idle"] {
+        let read_any =
+            |p: &Path| read(p, LayerKind::Footprints, &SourceOptions::default()).unwrap();
+        let from_json = read_any(&json_out.path().join(format!("{layer}.geojson")));
+        let from_gpkg = read_any(&PathBuf::from(format!("{}:{layer}", s(&gpkg))));
+        assert!(from_json.read > 0, "{layer}");
+        assert_eq!(from_json.read, from_gpkg.read, "{layer}");
+        for (x, y) in from_json.parcels.iter().zip(&from_gpkg.parcels) {
+            assert!((x.geometry.unsigned_area() - y.geometry.unsigned_area()).abs() < 1e-6);
+        }
+        // In the input SRS.
+        assert_eq!(from_gpkg.crs, landaudit::Crs::Epsg(4549));
+    }
+    // Every CSV table is an attribute table with the same rows; numbers are typed.
+    for table in [
+        "approvals",
+        "supplies",
+        "links",
+        "regions",
+        "windows",
+        "rejected",
+        "landuse",
+    ] {
+        let csv_rows = csv::Reader::from_path(gpkg_out.path().join(format!("{table}.csv")))
+            .unwrap()
+            .records()
+            .count();
+        let info = ogrinfo(&["-so", s(&gpkg), table]);
+        assert!(
+            info.contains(&format!("Feature Count: {csv_rows}")),
+            "{table}: {csv_rows} rows in the CSV; {info}"
+        );
+        assert!(info.contains("Geometry: None"), "{table}: {info}");
+    }
+    let info = ogrinfo(&["-so", s(&gpkg), "approvals"]);
+    assert!(info.contains("area_m2: Real"), "{info}");
+    assert!(info.contains("pzwh: String"), "{info}");
+}

@@ -59,7 +59,7 @@ pub enum Error {
     },
     /// A layer file's format is not supported by this build.
     #[error(
-        "{path}: this build of landaudit reads GeoJSON only; Shapefile, GeoPackage, FileGDB and \
+        "{path}: this build of landaudit reads and writes GeoJSON only; Shapefile, GeoPackage, FileGDB and \
          FlatGeobuf need the `gdal` feature (cargo build --release --features gdal)"
     )]
     UnsupportedFormat {
