@@ -33,7 +33,11 @@ fn star(k: usize) -> MultiPolygon<f64> {
         LineString::from(pts)
     };
     let r = 20.0 + (k % 7) as f64;
-    let holes = if k % 10 == 0 { vec![ring(5.0)] } else { vec![] };
+    let holes = if k.is_multiple_of(10) {
+        vec![ring(5.0)]
+    } else {
+        vec![]
+    };
     MultiPolygon::new(vec![Polygon::new(ring(r), holes)])
 }
 
