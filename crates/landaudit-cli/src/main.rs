@@ -63,7 +63,8 @@ struct BenchArgs {
 
 #[derive(Args, Debug)]
 struct AuditArgs {
-    /// Approvals layer (批次 / 单独选址), GeoJSON.
+    /// Approvals layer (批次 / 单独选址): GeoJSON; with the `gdal` feature also Shapefile,
+    /// GeoPackage (`file.gpkg` or `file.gpkg:LAYER`), FileGDB folder, FlatGeobuf.
     #[arg(long, required_unless_present = "dir")]
     approvals: Option<PathBuf>,
     /// Supplies layer (供地), GeoJSON.
@@ -119,6 +120,25 @@ struct AuditArgs {
     /// Also render the map to map.png (resvg; takes about a second to load system fonts).
     #[arg(long)]
     png: bool,
+    /// Polygon outputs: unsupplied.geojson and idle.geojson, or one audit.gpkg holding them
+    /// and every CSV table (needs the `gdal` feature).
+    #[arg(long, value_enum, default_value_t = FormatArg::Geojson)]
+    format: FormatArg,
+    /// Which layer of a multi-layer source (GeoPackage, FileGDB) to read for a layer kind, as
+    /// KIND=LAYER (repeatable), e.g. --layer approvals=PC. Default: the only layer, or the one
+    /// named after the kind. `file.gpkg:LAYER` names it in the path instead.
+    #[arg(long, value_name = "KIND=LAYER")]
+    layer: Vec<String>,
+    /// Text encoding of Shapefile attributes (GBK, GB18030, UTF-8, …), overriding the .cpg file.
+    /// Default: the .cpg, else UTF-8 when valid, else GB18030. Needs the `gdal` feature.
+    #[arg(long)]
+    encoding: Option<String>,
+}
+
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+enum FormatArg {
+    Geojson,
+    Gpkg,
 }
 
 #[derive(Args, Debug)]
@@ -181,6 +201,11 @@ fn audit(args: AuditArgs, quiet: bool) -> Result<()> {
             AreaArg::Planar => landaudit::measure::AreaMode::Planar,
         };
     }
+    if args.format == FormatArg::Gpkg && !cfg!(feature = "gdal") {
+        bail!(
+            "--format gpkg needs a build with the `gdal` feature (cargo build --release --features gdal)"
+        );
+    }
     let as_of = args
         .as_of
         .unwrap_or_else(|| chrono::Local::now().date_naive());
@@ -191,6 +216,19 @@ fn audit(args: AuditArgs, quiet: bool) -> Result<()> {
     };
     inputs.repair = args.repair;
     inputs.zone = args.zone;
+    inputs.encoding = args.encoding.clone();
+    for spec in &args.layer {
+        let Some((kind, layer)) = spec.split_once('=') else {
+            bail!("--layer {spec:?}: expected KIND=LAYER, e.g. approvals=PC");
+        };
+        let Some(kind) = landaudit::LayerKind::ALL
+            .into_iter()
+            .find(|k| k.name().eq_ignore_ascii_case(kind.trim()))
+        else {
+            bail!("--layer {spec:?}: unknown layer kind {kind:?}");
+        };
+        inputs.layers.insert(kind, layer.trim().to_string());
+    }
     for (given, slot) in [
         (&args.footprints, &mut inputs.footprints),
         (&args.landuse, &mut inputs.landuse),
@@ -213,7 +251,11 @@ fn audit(args: AuditArgs, quiet: bool) -> Result<()> {
     let audit = Audit::run_with_progress(&inputs, &config, &bars)?;
     bars.stage_named("write", 1);
     let t = std::time::Instant::now();
-    let mut written = landaudit::report::write_all(&audit, &args.out)?;
+    let format = match args.format {
+        FormatArg::Geojson => landaudit::report::OutputFormat::GeoJson,
+        FormatArg::Gpkg => landaudit::report::OutputFormat::Gpkg,
+    };
+    let mut written = landaudit::report::write_all_as(&audit, &args.out, format)?;
     if args.png {
         let png = args.out.join("map.png");
         landaudit::report::map_svg::write_map_png(&audit, &png)?;

@@ -48,9 +48,18 @@ pub enum Error {
         /// The layer name looked for.
         layer: String,
     },
+    /// GDAL could not open or read a layer (feature `gdal`): not a vector dataset, no such
+    /// layer, a truncated or incomplete file.
+    #[error("{path}: {message}")]
+    Gdal {
+        /// The file (with `:layer` where one was named).
+        path: PathBuf,
+        /// What was wrong, in one line.
+        message: String,
+    },
     /// A layer file's format is not supported by this build.
     #[error(
-        "{path}: this build of landaudit reads GeoJSON only; Shapefile, GeoPackage, FileGDB and \
+        "{path}: this build of landaudit reads and writes GeoJSON only; Shapefile, GeoPackage, FileGDB and \
          FlatGeobuf need the `gdal` feature (cargo build --release --features gdal)"
     )]
     UnsupportedFormat {

@@ -120,6 +120,8 @@ pub enum AttrValue {
     Real(f64),
     /// A boolean.
     Bool(bool),
+    /// A date (a date field of a GeoPackage, Shapefile or FileGDB read through GDAL).
+    Date(chrono::NaiveDate),
 }
 
 impl AttrValue {
@@ -130,6 +132,7 @@ impl AttrValue {
             AttrValue::Int(i) => i.to_string(),
             AttrValue::Real(r) => r.to_string(),
             AttrValue::Bool(b) => b.to_string(),
+            AttrValue::Date(d) => d.format("%Y-%m-%d").to_string(),
         }
     }
 }
@@ -164,7 +167,7 @@ impl Attributes {
             Some(AttrValue::Int(i)) => Ok(Some(*i as f64)),
             Some(AttrValue::Real(r)) if r.is_finite() => Ok(Some(*r)),
             Some(AttrValue::Real(r)) => Err(r.to_string()),
-            Some(AttrValue::Bool(b)) => Err(b.to_string()),
+            Some(v @ (AttrValue::Bool(_) | AttrValue::Date(_))) => Err(v.to_text()),
             Some(AttrValue::Text(s)) => {
                 let t = s.trim().replace([',', '，'], "");
                 if t.is_empty() {
@@ -183,6 +186,7 @@ impl Attributes {
     pub fn date(&self, field: &str) -> Result<Option<chrono::NaiveDate>, String> {
         match self.get(field) {
             None => Ok(None),
+            Some(AttrValue::Date(d)) => Ok(Some(*d)),
             Some(v) => {
                 let t = v.to_text();
                 if t.trim().is_empty() {
@@ -264,6 +268,9 @@ pub struct Layer {
     pub parcels: Vec<Parcel>,
     /// Rejected, repaired and warned features, in file order.
     pub rejections: Vec<Rejection>,
+    /// How the file was read, where the summary should say it (format and layer, text
+    /// encoding, CRS); empty for GeoJSON.
+    pub notes: Vec<String>,
 }
 
 impl Layer {

@@ -46,6 +46,11 @@ pub struct AuditInputs {
     /// Working 3-degree Gauss-Krüger zone for CGCS2000 data (default: the approvals' zone, or
     /// the zone of their centre for geographic input).
     pub zone: Option<u32>,
+    /// Text encoding of Shapefile attributes, overriding `.cpg` and detection (feature `gdal`).
+    pub encoding: Option<String>,
+    /// Layer to read per kind from multi-layer sources (GeoPackage, FileGDB) whose path names
+    /// none (feature `gdal`).
+    pub layers: std::collections::BTreeMap<LayerKind, String>,
 }
 
 impl AuditInputs {
@@ -76,6 +81,8 @@ impl AuditInputs {
             repair: false,
             assume_crs: None,
             zone: None,
+            encoding: None,
+            layers: Default::default(),
         }
     }
 
@@ -100,6 +107,8 @@ impl AuditInputs {
             repair: false,
             assume_crs: None,
             zone: None,
+            encoding: None,
+            layers: Default::default(),
         })
     }
 }
@@ -130,6 +139,9 @@ pub struct LayerAccount {
     pub rejected: usize,
     /// Features repaired and used.
     pub repaired: usize,
+    /// How the file was read, where it matters (format and layer, text encoding, CRS); empty
+    /// for GeoJSON.
+    pub notes: Vec<String>,
 }
 
 /// Progress reporting hooks (the CLI draws bars; the library default does nothing).

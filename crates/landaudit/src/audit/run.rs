@@ -10,8 +10,7 @@ use crate::crs::Crs;
 use crate::error::{Error, Result};
 use crate::frame;
 use crate::index::ParcelIndex;
-use crate::io::ReadOptions;
-use crate::io::read_layer_limited;
+use crate::io::{ReadOptions, SourceOptions, read_layer_from};
 use crate::layer::{Layer, LayerKind, RejectStatus, Rejection};
 use crate::measure::Measure;
 use crate::model::{Supply, approvals_from, footprints_from, supplies_from};
@@ -60,7 +59,7 @@ impl Audit {
         })?;
         progress.stage("load", 3);
         let read = |path: &Path, kind: LayerKind| {
-            let l = read_layer_limited(
+            let l = read_layer_from(
                 path,
                 &ReadOptions {
                     kind,
@@ -69,6 +68,10 @@ impl Audit {
                     all_fields: false,
                 },
                 &config.input,
+                &SourceOptions {
+                    encoding: inputs.encoding.clone(),
+                    layer: inputs.layers.get(&kind).cloned(),
+                },
             );
             progress.inc(1);
             l
@@ -500,6 +503,7 @@ impl Audit {
                 used: used - failed,
                 rejected: layer.rejected_count() + failed,
                 repaired,
+                notes: layer.notes.clone(),
             }
         };
         let mut accounts = vec![

@@ -5,4 +5,6 @@ pub mod atomic;
 pub mod geojson_write;
 pub mod read;
 
-pub use read::{ReadOptions, is_geojson, read_layer, read_layer_limited};
+pub use read::{
+    ReadOptions, SourceOptions, is_geojson, read_layer, read_layer_from, read_layer_limited,
+};

@@ -2,6 +2,8 @@
 
 pub mod approvals_csv;
 pub mod conflicts_csv;
+#[cfg(feature = "gdal")]
+pub mod gpkg;
 pub mod html;
 pub mod idle_geojson;
 pub mod landuse_csv;
@@ -56,6 +58,29 @@ impl RoundedAreas {
 /// `landuse.csv` is written when a land-use layer was given, `conflicts.csv` when farmland or a
 /// red line was.
 pub fn write_all(audit: &Audit, dir: &Path) -> Result<Vec<PathBuf>> {
+    write_all_as(audit, dir, OutputFormat::GeoJson)
+}
+
+/// Where the polygon outputs go.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum OutputFormat {
+    /// `unsupplied.geojson` and `idle.geojson`.
+    #[default]
+    GeoJson,
+    /// One `audit.gpkg` with layers `unsupplied` and `idle` and the CSV tables as attribute
+    /// tables (feature `gdal`; see [`gpkg`](self)).
+    Gpkg,
+}
+
+/// Writes every output like [`write_all`], the polygon layers in `format`. The CSV files,
+/// report and summary are written in every format.
+pub fn write_all_as(audit: &Audit, dir: &Path, format: OutputFormat) -> Result<Vec<PathBuf>> {
+    #[cfg(not(feature = "gdal"))]
+    if format == OutputFormat::Gpkg {
+        return Err(Error::UnsupportedFormat {
+            path: dir.join("audit.gpkg"),
+        });
+    }
     std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
     remove_stale_temps(dir, std::time::SystemTime::now());
     type Writer = fn(&Audit, &Path) -> Result<()>;
@@ -74,6 +99,9 @@ pub fn write_all(audit: &Audit, dir: &Path) -> Result<Vec<PathBuf>> {
     if !audit.protected_layers.is_empty() {
         outputs.push(("conflicts.csv", conflicts_csv::write));
     }
+    if format == OutputFormat::Gpkg {
+        outputs.retain(|(name, _)| !name.ends_with(".geojson"));
+    }
     outputs.push(("report.html", html::write_html));
     outputs.push(("map.svg", map_svg::write_map_svg));
     outputs.push(("rejected.csv", rejected_csv::write));
@@ -86,7 +114,13 @@ pub fn write_all(audit: &Audit, dir: &Path) -> Result<Vec<PathBuf>> {
             w(audit, &p).map(|_| p)
         })
         .collect();
-    results.into_iter().collect()
+    #[allow(unused_mut)]
+    let mut written: Vec<PathBuf> = results.into_iter().collect::<Result<_>>()?;
+    #[cfg(feature = "gdal")]
+    if format == OutputFormat::Gpkg {
+        written.push(gpkg::write(audit, dir)?);
+    }
+    Ok(written)
 }
 
 /// Removes `.landaudit-*.tmp` files a killed run left (the atomic writer deletes its temp file on

@@ -83,6 +83,17 @@ pub fn render(audit: &Audit) -> String {
             }
         );
     }
+    let read_notes: Vec<_> = audit
+        .accounts
+        .iter()
+        .filter(|a| !a.notes.is_empty())
+        .collect();
+    if !read_notes.is_empty() {
+        let _ = writeln!(s);
+    }
+    for a in read_notes {
+        let _ = writeln!(s, "- {}: {}", a.kind.name(), a.notes.join("; "));
+    }
 
     let mut by_status: BTreeMap<ApprovalStatus, (usize, f64)> = BTreeMap::new();
     let mut rounded = (0.0, 0.0, 0.0, 0.0, 0.0);

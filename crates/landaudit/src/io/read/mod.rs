@@ -1,6 +1,8 @@
 //! Reading layers: one module per format, sharing what a feature becomes.
 //!
 //! - [`geojson`]: the streaming GeoJSON reader (always built, pure Rust);
+//! - `gdal` (feature `gdal`): Shapefile, GeoPackage, FileGDB, FlatGeobuf and any other OGR
+//!   vector source, through the system GDAL;
 //! - `feature`: field lookup, id and geometry checks of one feature, for every format;
 //! - `rings`: positions and rings to polygons, for every format;
 //! - `limits`: the byte limits of `[input]` on a GeoJSON stream.
@@ -9,6 +11,8 @@
 //! and warned features, with `read = parcels + rejected`.
 
 pub(crate) mod feature;
+#[cfg(feature = "gdal")]
+mod gdal;
 pub mod geojson;
 mod limits;
 pub(crate) mod rings;
@@ -18,7 +22,7 @@ use std::path::Path;
 
 use crate::config::{FieldMap, InputSettings};
 use crate::crs::Crs;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::layer::{Layer, LayerKind, RejectStatus, Rejection};
 
 use self::feature::{FieldLookup, Outcome};
@@ -50,6 +54,19 @@ impl<'a> ReadOptions<'a> {
     }
 }
 
+/// Where to look inside a source GDAL reads; ignored for GeoJSON.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SourceOptions {
+    /// Text encoding of a Shapefile's attributes (an encoding label such as `GBK`, `GB18030`,
+    /// `UTF-8`), overriding its `.cpg`. Without it: the `.cpg` (or the code page in the DBF
+    /// header), else UTF-8 when every text is valid UTF-8, else GB18030.
+    pub encoding: Option<String>,
+    /// The layer to read from a multi-layer source (GeoPackage, FileGDB) when the path does not
+    /// name one as `file.gpkg:layer`. Without either: the only layer, or the one named after the
+    /// layer kind (`approvals`, `DLTB`, …).
+    pub layer: Option<String>,
+}
+
 /// Reads a layer file into a [`Layer`], under the default [`InputSettings`] (64 MiB per feature,
 /// no file limit). The format follows the file name: `.geojson` and `.json` are GeoJSON
 /// FeatureCollections of Polygon/MultiPolygon features.
@@ -76,10 +93,28 @@ pub fn read_layer(path: &Path, opts: &ReadOptions) -> Result<Layer> {
 /// assert!(e.to_string().contains("feature 0 is larger than [input] max_feature_bytes = 100"));
 /// ```
 pub fn read_layer_limited(path: &Path, opts: &ReadOptions, input: &InputSettings) -> Result<Layer> {
+    read_layer_from(path, opts, input, &SourceOptions::default())
+}
+
+/// Reads a layer like [`read_layer_limited`], with the encoding and layer choice of `source` for
+/// the formats read through GDAL. Without the `gdal` feature those formats are an
+/// [`Error::UnsupportedFormat`] that names the feature.
+pub fn read_layer_from(
+    path: &Path,
+    opts: &ReadOptions,
+    input: &InputSettings,
+    source: &SourceOptions,
+) -> Result<Layer> {
     if needs_gdal(path) {
-        return Err(Error::UnsupportedFormat {
-            path: path.to_path_buf(),
-        });
+        #[cfg(feature = "gdal")]
+        return gdal::read(path, opts, source);
+        #[cfg(not(feature = "gdal"))]
+        {
+            let _ = source;
+            return Err(crate::error::Error::UnsupportedFormat {
+                path: path.to_path_buf(),
+            });
+        }
     }
     geojson::read(path, opts, input)
 }
@@ -126,6 +161,7 @@ pub(crate) fn assemble(
         read,
         parcels: Vec::with_capacity(read),
         rejections: Vec::new(),
+        notes: Vec::new(),
     };
     let reject = |index, id, status, reason| Rejection {
         layer: opts.kind,
