@@ -457,6 +457,7 @@ pub fn operand(
         read: 0,
         parcels: vec![],
         rejections: vec![],
+        notes: vec![],
     };
     for (index, (geometry, fields)) in features.into_iter().enumerate() {
         layer.read += 1;

@@ -158,6 +158,7 @@ impl AlgebraRun {
                     .iter()
                     .filter(|r| r.status == RejectStatus::Repaired)
                     .count(),
+                notes: layer.notes.clone(),
             }
         };
         [account(&self.a, Side::A), account(&self.b, Side::B)]
@@ -185,6 +186,7 @@ fn json_value(v: Option<&AttrValue>) -> Value {
             .map(Value::Number)
             .unwrap_or(Value::Null),
         Some(AttrValue::Bool(b)) => Value::Bool(*b),
+        Some(AttrValue::Date(d)) => Value::String(d.format("%Y-%m-%d").to_string()),
     }
 }
 
