@@ -98,7 +98,7 @@ pub fn read_layer_limited(path: &Path, opts: &ReadOptions, input: &InputSettings
 
 /// Reads a layer like [`read_layer_limited`], with the encoding and layer choice of `source` for
 /// the formats read through GDAL. Without the `gdal` feature those formats are an
-/// [`Error::UnsupportedFormat`] that names the feature.
+/// [`Error::UnsupportedFormat`](crate::error::Error::UnsupportedFormat) that names the feature.
 pub fn read_layer_from(
     path: &Path,
     opts: &ReadOptions,
