@@ -45,26 +45,36 @@ impl FieldLookup {
     }
 
     /// Whether `name` (a source field name) is one landaudit reads, or every field is kept.
+    #[cfg_attr(not(feature = "gdal"), allow(dead_code))]
     pub(crate) fn wants(&self, name: &str) -> bool {
         self.all_fields || self.by_source.contains_key(&name.to_lowercase())
     }
 
-    /// Sorts a feature's properties (source name, value; `None` for null) into the canonical
-    /// attributes and, when all fields are kept, the list of every field in source order.
-    pub(crate) fn attributes(
+    /// Sorts a feature's properties (source name, raw value) into the canonical attributes and,
+    /// when all fields are kept, the list of every field in source order. `convert` turns a raw
+    /// value into an attribute (`None` for null) and is called only for the fields kept, so a
+    /// field landaudit does not read is never parsed.
+    pub(crate) fn attributes<V>(
         &self,
-        properties: impl IntoIterator<Item = (String, Option<AttrValue>)>,
+        properties: impl IntoIterator<Item = (String, V)>,
+        convert: impl Fn(V) -> Option<AttrValue>,
     ) -> (Attributes, Vec<(String, Option<AttrValue>)>) {
         let mut attrs = Attributes::default();
         let mut all = vec![];
-        for (key, value) in properties {
-            if let Some(&canonical) = self.by_source.get(&key.to_lowercase())
-                && let Some(v) = &value
-            {
-                attrs.insert(canonical, v.clone());
+        for (key, raw) in properties {
+            let canonical = self.by_source.get(&key.to_lowercase()).copied();
+            if canonical.is_none() && !self.all_fields {
+                continue;
             }
-            if self.all_fields {
-                all.push((key, value));
+            let value = convert(raw);
+            match (canonical, value) {
+                (Some(c), Some(v)) if self.all_fields => {
+                    attrs.insert(c, v.clone());
+                    all.push((key, Some(v)));
+                }
+                (Some(c), Some(v)) => attrs.insert(c, v),
+                (_, value) if self.all_fields => all.push((key, value)),
+                _ => {}
             }
         }
         (attrs, all)

@@ -575,7 +575,7 @@ fn convert(
         });
         (names[i].clone(), value)
     });
-    let (attrs, fields) = lookup.attributes(props.collect::<Vec<_>>());
+    let (attrs, fields) = lookup.attributes(props.collect::<Vec<_>>(), |v| v);
     let Some(id) = lookup.id(&attrs, index) else {
         return Err((None, lookup.missing_id()));
     };

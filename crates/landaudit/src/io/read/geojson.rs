@@ -328,30 +328,19 @@ fn convert_feature(
     }
     let raw: RawFeature = serde_json::from_str(text)
         .map_err(|e| (None, format!("not a GeoJSON feature object: {e}")))?;
-    let properties: Vec<(String, &RawValue)> = match raw.properties {
-        None => vec![],
-        Some(p) => serde_json::from_str::<BTreeMap<String, &RawValue>>(p.get())
-            .map_err(|_| {
-                (
-                    None,
-                    format!(
-                        "member \"properties\" is {}, expected an object",
-                        json_kind(p.get())
-                    ),
-                )
-            })?
-            .into_iter()
-            .collect(),
+    let properties: BTreeMap<String, &RawValue> = match raw.properties {
+        None => BTreeMap::new(),
+        Some(p) => serde_json::from_str(p.get()).map_err(|_| {
+            (
+                None,
+                format!(
+                    "member \"properties\" is {}, expected an object",
+                    json_kind(p.get())
+                ),
+            )
+        })?,
     };
-    let (attrs, fields) = lookup.attributes(
-        properties
-            .into_iter()
-            .filter(|(key, _)| lookup.wants(key))
-            .map(|(key, value)| {
-                let v = attr_value(value.get());
-                (key, v)
-            }),
-    );
+    let (attrs, fields) = lookup.attributes(properties, |raw| attr_value(raw.get()));
     let id = lookup.id(&attrs, index);
     let ty = raw.ty.map(|t| t.get());
     if ty

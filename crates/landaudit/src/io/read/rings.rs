@@ -118,7 +118,7 @@ pub(crate) fn polygons_from_parts<P: Position>(
 
 /// The rings of a geo multipolygon as parts, for readers that hand out geo types (GDAL): the
 /// same checks then apply to every format.
-#[allow(dead_code)] // used by the GDAL reader (feature `gdal`)
+#[cfg_attr(not(feature = "gdal"), allow(dead_code))] // used by the GDAL reader
 pub(crate) fn parts_of(g: &MultiPolygon<f64>) -> Vec<Vec<Vec<Coord<f64>>>> {
     g.0.iter()
         .map(|p| {
