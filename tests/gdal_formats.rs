@@ -399,6 +399,8 @@ fn geometry_types_flattened_or_rejected() {
          \"POLYGON ((0 0,100 0,100 100,0 100,0 0))\",square\n\
          \"POLYGON Z ((0 200 5,100 200 6,100 300 7,0 300 8,0 200 5))\",z\n\
          \"CURVEPOLYGON (CIRCULARSTRING (1000 0,1010 10,1020 0,1010 -10,1000 0))\",circle\n\
+         \"CURVEPOLYGON (COMPOUNDCURVE (CIRCULARSTRING (2000 0,2010 10,2020 0),(2020 0,2000 0)))\",halfdisc\n\
+         \"MULTISURFACE (((3000 0,3010 0,3010 10,3000 10,3000 0)),CURVEPOLYGON (CIRCULARSTRING (3100 0,3300 0,3100 0),(3180 -10,3220 -10,3220 10,3180 10,3180 -10)))\",surface\n\
          \"LINESTRING (0 0,1 1)\",line\n\
          \"POINT (5 5)\",point\n\
          \"POLYGON ((0 0,10 10,10 0,0 10,0 0))\",bowtie\n\
@@ -421,10 +423,15 @@ fn geometry_types_flattened_or_rejected() {
         "XYZ",
     ]);
     let l = read(&gpkg, LayerKind::Approvals, &SourceOptions::default()).unwrap();
-    assert_eq!(l.read, 7);
+    assert_eq!(l.read, 9);
     assert_eq!(l.parcels.len() + l.rejected_count(), l.read);
     let ids: Vec<&str> = l.parcels.iter().map(|p| p.id.as_str()).collect();
-    assert_eq!(ids, ["square", "z"], "{:?}", l.rejections);
+    assert_eq!(
+        ids,
+        ["square", "z", "circle", "halfdisc", "surface"],
+        "{:?}",
+        l.rejections
+    );
     let area = |id: &str| {
         l.parcels
             .iter()
@@ -444,10 +451,22 @@ fn geometry_types_flattened_or_rejected() {
             .join(" | ")
     };
     assert!(reason("z").contains("flattened to 2D"), "{}", reason("z"));
+    // Arcs are cut in equal steps of at most 4°: a half circle in 45 chords, so the circle of
+    // radius 10 is the regular 90-gon, the half disc half of it, and the 100 m circle (one arc
+    // from a point back to itself) a 90-gon less the 40 × 20 m hole, plus the 10 m square.
+    let ngon = |n: f64, r: f64| n / 2.0 * r * r * (std::f64::consts::TAU / n).sin();
+    assert!((area("circle") - ngon(90.0, 10.0)).abs() < 1e-9);
+    assert!((area("halfdisc") - ngon(90.0, 10.0) / 2.0).abs() < 1e-9);
+    assert!((area("surface") - (100.0 + ngon(90.0, 100.0) - 800.0)).abs() < 1e-7);
     assert!(
-        reason("circle").contains("CONVERT_TO_LINEAR"),
+        reason("circle").contains("curvepolygon linearised (2 circular arcs"),
         "{}",
         reason("circle")
+    );
+    assert!(
+        reason("surface").contains("multisurface linearised (1 circular arc,"),
+        "{}",
+        reason("surface")
     );
     assert!(
         reason("line").contains("expected Polygon or MultiPolygon"),
@@ -625,4 +644,82 @@ fn geopackage_output_holds_the_polygons_and_every_table() {
     let info = ogrinfo(&["-so", s(&gpkg), "approvals"]);
     assert!(info.contains("area_m2: Real"), "{info}");
     assert!(info.contains("pzwh: String"), "{info}");
+}
+
+/// `--dir` finds each layer as a file named after it (GeoJSON first), else as a layer named
+/// after it (or its 三调 name) in a GeoPackage of the folder; optional layers that are nowhere
+/// stay absent.
+#[test]
+fn input_folder_finds_files_and_layers_of_a_geopackage() {
+    let src = tempfile::tempdir().unwrap();
+    let layers = survey(src.path(), 3);
+    let path = |k: LayerKind| layers.iter().find(|(x, _)| *x == k).unwrap().1.clone();
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::copy(path(LayerKind::Approvals), d.join("approvals.geojson")).unwrap();
+    ogr2ogr(&[
+        "-f",
+        "ESRI Shapefile",
+        s(&d.join("approvals.shp")),
+        s(&path(LayerKind::Approvals)),
+    ]);
+    let gpkg = d.join("county.gpkg");
+    ogr2ogr(&[
+        "-f",
+        "GPKG",
+        s(&gpkg),
+        s(&path(LayerKind::Supplies)),
+        "-nln",
+        "supplies",
+    ]);
+    ogr2ogr(&[
+        "-f",
+        "GPKG",
+        s(&gpkg),
+        s(&path(LayerKind::Landuse)),
+        "-nln",
+        "DLTB",
+        "-update",
+    ]);
+    ogr2ogr(&[
+        "-f",
+        "FlatGeobuf",
+        s(&d.join("regions.fgb")),
+        s(&path(LayerKind::Regions)),
+    ]);
+    let inputs = AuditInputs::from_dir(d, as_of()).unwrap();
+    assert_eq!(inputs.approvals, d.join("approvals.geojson"));
+    assert_eq!(
+        inputs.supplies,
+        Path::new(&format!("{}:supplies", s(&gpkg)))
+    );
+    assert_eq!(inputs.landuse, Some(format!("{}:DLTB", s(&gpkg)).into()));
+    assert_eq!(inputs.regions, Some(d.join("regions.fgb")));
+    assert_eq!(inputs.footprints, None);
+    assert_eq!(inputs.farmland, None);
+    let from_dir = audit(&inputs);
+    let reference = audit(&AuditInputs {
+        landuse: Some(path(LayerKind::Landuse)),
+        regions: Some(path(LayerKind::Regions)),
+        ..AuditInputs::new(
+            path(LayerKind::Approvals),
+            path(LayerKind::Supplies),
+            as_of(),
+        )
+    });
+    assert_same_audit(
+        &reference,
+        &from_dir,
+        "folder of GeoJSON, GeoPackage and FlatGeobuf",
+    );
+    // Without the required layers anywhere, the error names the folder and what was looked for.
+    std::fs::remove_file(d.join("approvals.geojson")).unwrap();
+    for e in ["shp", "shx", "dbf", "prj", "cpg"] {
+        let _ = std::fs::remove_file(d.join(format!("approvals.{e}")));
+    }
+    let e = AuditInputs::from_dir(d, as_of()).unwrap_err().to_string();
+    assert!(
+        e.contains("no approvals layer found") && e.contains(s(d)),
+        "{e}"
+    );
 }

@@ -86,8 +86,9 @@ struct AuditArgs {
     /// Administrative regions (行政区 XZQ, with XZQDM): region of parcels without XZQDM.
     #[arg(long)]
     regions: Option<PathBuf>,
-    /// Input directory holding approvals.geojson, supplies.geojson and optionally
-    /// footprints.geojson (instead of the layer options).
+    /// Input directory (instead of the layer options): each layer is the file named after it
+    /// (approvals.geojson, supplies.shp, DLTB.gpkg, …; GeoJSON first), else the layer of that
+    /// name in a GeoPackage or FileGDB of the folder. approvals and supplies are required.
     #[arg(long, conflicts_with_all = ["approvals", "supplies"])]
     dir: Option<PathBuf>,
     /// Settings file (TOML): field names, sliver thresholds, link check shares.
@@ -152,6 +153,21 @@ struct SynthArgs {
     /// Output directory.
     #[arg(long)]
     out: PathBuf,
+    /// File format: GeoJSON files (default), one GeoPackage `survey.gpkg` with a layer per kind,
+    /// or one Shapefile per kind. The last two need the `gdal` feature.
+    #[arg(long, value_enum, default_value_t = SynthFormat::Geojson)]
+    format: SynthFormat,
+    /// DBF code page of `--format shp` (GDAL's ENCODING): CP936 (GBK) as bureaus write them,
+    /// or UTF-8. A .cpg file names it.
+    #[arg(long, default_value = "CP936")]
+    encoding: String,
+}
+
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+enum SynthFormat {
+    Geojson,
+    Gpkg,
+    Shp,
 }
 
 #[derive(clap::ValueEnum, Clone, Copy, Debug)]
@@ -336,25 +352,99 @@ fn synth(args: SynthArgs, quiet: bool) -> Result<()> {
     if !(args.scale.is_finite() && args.scale > 0.0) {
         bail!("--scale must be a positive number");
     }
+    let params = landaudit_synth::SynthParams {
+        scale: args.scale,
+        seed: args.seed,
+    };
     let bars = progress::Bars::new(quiet);
     bars.stage_named("generate", 1);
-    let generated = landaudit_synth::generate_to_dir(
-        &landaudit_synth::SynthParams {
-            scale: args.scale,
-            seed: args.seed,
-        },
-        &args.out,
-    )
-    .with_context(|| format!("writing the survey to {}", args.out.display()))?;
+    let files = if args.format == SynthFormat::Geojson {
+        landaudit_synth::generate_to_dir(&params, &args.out)
+            .with_context(|| format!("writing the survey to {}", args.out.display()))?
+            .files
+    } else {
+        synth_gdal(&params, &args)?
+    };
     bars.finish();
     eprintln!(
         "{} approvals, {} supplies (EPSG:{}):",
-        generated.files[0].1,
-        generated.files[1].1,
+        files[0].1,
+        files[1].1,
         landaudit_synth::EPSG
     );
-    for (p, n) in generated.files {
+    for (p, n) in files {
         eprintln!("  {} ({n} features)", p.display());
     }
     Ok(())
+}
+
+/// `synth --format gpkg|shp`: the GeoJSON survey generated in a temporary folder of `--out`,
+/// then copied by GDAL. Returns each layer's file (the GeoPackage for every layer of it) and count.
+#[cfg(feature = "gdal")]
+fn synth_gdal(
+    params: &landaudit_synth::SynthParams,
+    args: &SynthArgs,
+) -> Result<Vec<(PathBuf, usize)>> {
+    use landaudit::io::gdal_write::{VectorFormat, write_layers};
+    std::fs::create_dir_all(&args.out)
+        .with_context(|| format!("creating {}", args.out.display()))?;
+    let tmp = tempfile::Builder::new()
+        .prefix(".landaudit-synth-")
+        .tempdir_in(&args.out)
+        .with_context(|| format!("creating a temporary folder in {}", args.out.display()))?;
+    let generated = landaudit_synth::generate_to_dir(params, tmp.path())
+        .with_context(|| format!("writing the survey to {}", tmp.path().display()))?;
+    let layers: Vec<(String, PathBuf)> = generated
+        .files
+        .iter()
+        .map(|(p, _)| {
+            let stem = p.file_stem().and_then(|s| s.to_str()).unwrap_or("layer");
+            (stem.to_string(), p.clone())
+        })
+        .collect();
+    // Written beside the GeoJSON in the temporary folder, then renamed into --out: a failed
+    // or killed run leaves no partial GeoPackage or Shapefile behind.
+    let built = tmp.path().join("out");
+    std::fs::create_dir(&built).with_context(|| format!("creating {}", built.display()))?;
+    let (format, target) = match args.format {
+        SynthFormat::Gpkg => (VectorFormat::GeoPackage, built.join("survey.gpkg")),
+        _ => (
+            VectorFormat::Shapefile(args.encoding.clone()),
+            built.clone(),
+        ),
+    };
+    write_layers(&layers, &format, &target, Some(landaudit_synth::EPSG))
+        .map_err(|e| anyhow::anyhow!("writing {}: {e}", args.out.display()))?;
+    let mut moved = vec![];
+    for entry in
+        std::fs::read_dir(&built).with_context(|| format!("listing {}", built.display()))?
+    {
+        let from = entry?.path();
+        let to = args.out.join(from.file_name().unwrap_or_default());
+        std::fs::rename(&from, &to).with_context(|| format!("writing {}", to.display()))?;
+        moved.push(to);
+    }
+    Ok(layers
+        .iter()
+        .zip(&generated.files)
+        .map(|((name, _), (_, n))| {
+            let file = match format {
+                VectorFormat::GeoPackage => args.out.join(format!("survey.gpkg:{name}")),
+                VectorFormat::Shapefile(_) => args.out.join(format!("{name}.shp")),
+            };
+            (file, *n)
+        })
+        .collect())
+}
+
+#[cfg(not(feature = "gdal"))]
+fn synth_gdal(_: &landaudit_synth::SynthParams, args: &SynthArgs) -> Result<Vec<(PathBuf, usize)>> {
+    bail!(
+        "--format {} needs a build with the `gdal` feature (cargo build --release -p landaudit-cli --features gdal)",
+        if args.format == SynthFormat::Shp {
+            "shp"
+        } else {
+            "gpkg"
+        }
+    )
 }

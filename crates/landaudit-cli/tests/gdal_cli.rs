@@ -1,5 +1,6 @@
 //! The binary on real bureau formats (feature `gdal`): bad files exit non-zero with one line
-//! naming the file; without the feature, a Shapefile gets an error naming the feature.
+//! naming the file; `synth --format gpkg|shp` and `audit --dir` on what it writes give the
+//! GeoJSON survey's tables; without the feature, a Shapefile gets an error naming the feature.
 
 use std::path::Path;
 use std::process::{Command, Output};
@@ -56,6 +57,130 @@ fn without_the_feature_a_shapefile_names_the_feature() {
     ]);
     assert!(String::from_utf8_lossy(&o.stderr).contains("`gdal` feature"));
     assert_eq!(o.status.code(), Some(1));
+    // A folder whose approvals are a Shapefile: --dir finds it, and reading it names the feature.
+    let shp = dir.path().join("approvals.shp");
+    std::fs::write(&shp, b"").unwrap();
+    std::fs::copy(demo("supplies"), dir.path().join("supplies.geojson")).unwrap();
+    let o = landaudit(&[
+        "--dir",
+        dir.path().to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    let e = assert_one_line_error(&o, shp.to_str().unwrap());
+    assert!(e.contains("--features gdal"), "{e}");
+    for format in ["gpkg", "shp"] {
+        let o = synth(&[
+            "--scale",
+            "0.01",
+            "--format",
+            format,
+            "--out",
+            out.to_str().unwrap(),
+        ]);
+        let e = assert_one_line_error(&o, &format!("--format {format}"));
+        assert!(e.contains("`gdal` feature"), "{e}");
+    }
+}
+
+fn synth(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_landaudit"))
+        .args(["synth", "-q"])
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+/// `synth --format gpkg` and `--format shp` write the survey `synth` writes as GeoJSON, and
+/// `audit --dir` finds every layer in them (one GeoPackage of layers named after the kinds; one
+/// CP936 Shapefile per kind): each table of the audit is byte for byte the GeoJSON run's.
+#[cfg(feature = "gdal")]
+#[test]
+fn synth_writes_geopackage_and_shapefiles_that_audit_reads_from_a_folder() {
+    let root = tempfile::tempdir().unwrap();
+    let dir = |name: &str| root.path().join(name).to_string_lossy().into_owned();
+    for (name, format) in [("json", "geojson"), ("gpkg", "gpkg"), ("shp", "shp")] {
+        let o = synth(&[
+            "--scale",
+            "0.03",
+            "--seed",
+            "5",
+            "--format",
+            format,
+            "--out",
+            &dir(name),
+        ]);
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        let o = landaudit(&["--dir", &dir(name), "--out", &dir(&format!("out-{name}"))]);
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    }
+    let listing = |name: &str| -> Vec<String> {
+        let mut v: Vec<String> = std::fs::read_dir(dir(name))
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        v.sort();
+        v
+    };
+    // Nothing else is left in the folders: no temporary folder, no GeoJSON.
+    assert_eq!(listing("gpkg"), ["survey.gpkg"]);
+    let kinds = [
+        "approvals",
+        "farmland",
+        "footprints",
+        "landuse",
+        "redline",
+        "regions",
+        "supplies",
+    ];
+    let shp: Vec<String> = kinds
+        .iter()
+        .flat_map(|k| ["cpg", "dbf", "prj", "shp", "shx"].map(|e| format!("{k}.{e}")))
+        .collect();
+    assert_eq!(listing("shp"), shp);
+    assert_eq!(
+        std::fs::read_to_string(root.path().join("shp/supplies.cpg"))
+            .unwrap()
+            .trim(),
+        "CP936"
+    );
+    // The DBF holds GBK bytes: 划拨 is BB AE B2 A6 in CP936, E5 88 92 E6 8B A8 in UTF-8.
+    let dbf = std::fs::read(root.path().join("shp/supplies.dbf")).unwrap();
+    assert!(dbf.windows(4).any(|w| w == [0xBB, 0xAE, 0xB2, 0xA6]));
+    assert!(!dbf.windows(3).any(|w| w == [0xE5, 0x88, 0x92]));
+    for table in [
+        "approvals",
+        "supplies",
+        "links",
+        "landuse",
+        "conflicts",
+        "regions",
+        "rejected",
+    ] {
+        let read = |name: &str| {
+            std::fs::read_to_string(root.path().join(format!("out-{name}/{table}.csv"))).unwrap()
+        };
+        let reference = read("json");
+        if ["approvals", "supplies", "landuse"].contains(&table) {
+            assert!(
+                reference.lines().count() > 10,
+                "{table}.csv is nearly empty"
+            );
+        }
+        assert!(
+            read("gpkg") == reference,
+            "{table}.csv from the GeoPackage differs"
+        );
+        assert!(
+            read("shp") == reference,
+            "{table}.csv from the Shapefiles differs"
+        );
+    }
+    let summary = std::fs::read_to_string(root.path().join("out-shp/summary.md")).unwrap();
+    assert!(
+        summary.contains("- supplies: read with GDAL (ESRI Shapefile driver), layer \"supplies\"; text encoding CP936"),
+        "{summary}"
+    );
 }
 
 #[cfg(feature = "gdal")]

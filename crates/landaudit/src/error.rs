@@ -40,7 +40,8 @@ pub enum Error {
     },
     /// An input directory given with `--dir` lacks a required layer.
     #[error(
-        "{path}: no {layer} layer found (expected a file named {layer}.geojson or {layer}.json)"
+        "{path}: no {layer} layer found (expected {layer}.geojson, .json, .gpkg, .shp, .fgb or .gdb, \
+         or a layer named {layer} in a GeoPackage or FileGDB of the folder)"
     )]
     MissingLayer {
         /// The directory searched.

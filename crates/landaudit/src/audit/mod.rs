@@ -86,8 +86,11 @@ impl AuditInputs {
         }
     }
 
-    /// Inputs found by file name in `dir`: `approvals.geojson` (or `.json`), `supplies.*`, and
-    /// `footprints.*` when present.
+    /// Inputs found by file name in `dir`: `approvals.*` and `supplies.*` (required), and each
+    /// optional layer (`footprints`, `landuse` or `DLTB`, `farmland` or `YJJBNTTB`, `redline` or
+    /// `STBHHX`, `regions` or `XZQ`) when present. A layer is the file named after it (GeoJSON
+    /// first, then GeoPackage, Shapefile, FlatGeobuf, FileGDB folder), else the layer named after
+    /// it in a GeoPackage or FileGDB of the folder, so a `survey.gpkg` holding every layer works.
     pub fn from_dir(dir: &Path, as_of: NaiveDate) -> Result<AuditInputs> {
         if !dir.is_dir() {
             return Err(Error::io(
@@ -95,14 +98,15 @@ impl AuditInputs {
                 std::io::Error::new(std::io::ErrorKind::NotFound, "input directory not found"),
             ));
         }
+        let c = containers_in(dir)?;
         Ok(AuditInputs {
-            approvals: find_layer(dir, LayerKind::Approvals)?,
-            supplies: find_layer(dir, LayerKind::Supplies)?,
-            footprints: find_layer(dir, LayerKind::Footprints).ok(),
-            landuse: find_layer(dir, LayerKind::Landuse).ok(),
-            farmland: find_layer(dir, LayerKind::Farmland).ok(),
-            redline: find_layer(dir, LayerKind::Redline).ok(),
-            regions: find_layer(dir, LayerKind::Regions).ok(),
+            approvals: find_layer(dir, LayerKind::Approvals, &c)?,
+            supplies: find_layer(dir, LayerKind::Supplies, &c)?,
+            footprints: find_layer(dir, LayerKind::Footprints, &c).ok(),
+            landuse: find_layer(dir, LayerKind::Landuse, &c).ok(),
+            farmland: find_layer(dir, LayerKind::Farmland, &c).ok(),
+            redline: find_layer(dir, LayerKind::Redline, &c).ok(),
+            regions: find_layer(dir, LayerKind::Regions, &c).ok(),
             as_of,
             repair: false,
             assume_crs: None,
@@ -113,15 +117,73 @@ impl AuditInputs {
     }
 }
 
-fn find_layer(dir: &Path, kind: LayerKind) -> Result<PathBuf> {
-    std::iter::once(kind.name())
+/// File endings `--dir` looks for per layer, in order of preference. All but GeoJSON need the
+/// `gdal` feature; without it, such a file is found and reading it says so.
+const DIR_EXTENSIONS: [&str; 6] = ["geojson", "json", "gpkg", "shp", "fgb", "gdb"];
+
+/// The file of a layer in an input folder: `KIND.EXT` (or an alternative name such as `DLTB`)
+/// with the first ending of [`DIR_EXTENSIONS`] present, else the layer named after the kind in a
+/// GeoPackage or FileGDB folder of the input folder (`survey.gpkg:approvals`), the containers
+/// taken in name order.
+fn find_layer(dir: &Path, kind: LayerKind, containers: &[PathBuf]) -> Result<PathBuf> {
+    let names: Vec<&str> = std::iter::once(kind.name())
         .chain(kind.alt_names().iter().copied())
-        .flat_map(|name| ["geojson", "json"].map(|ext| dir.join(format!("{name}.{ext}"))))
-        .find(|p| p.is_file())
-        .ok_or_else(|| Error::MissingLayer {
-            path: dir.to_path_buf(),
-            layer: kind.name().to_string(),
-        })
+        .collect();
+    let own = names
+        .iter()
+        .flat_map(|name| DIR_EXTENSIONS.map(|ext| dir.join(format!("{name}.{ext}"))))
+        .find(|p| {
+            if p.extension().is_some_and(|e| e == "gdb") {
+                p.is_dir()
+            } else {
+                p.is_file()
+            }
+        });
+    if let Some(p) = own {
+        return Ok(p);
+    }
+    let required = matches!(kind, LayerKind::Approvals | LayerKind::Supplies);
+    for c in containers {
+        match crate::io::read::layer_names(c) {
+            Ok(layers) => {
+                let found = names
+                    .iter()
+                    .find_map(|n| layers.iter().find(|l| l.eq_ignore_ascii_case(n)));
+                if let Some(layer) = found {
+                    let mut spec = c.clone().into_os_string();
+                    spec.push(format!(":{layer}"));
+                    return Ok(spec.into());
+                }
+            }
+            // An unreadable container (or one without the `gdal` feature) is reported by the
+            // read when a required layer can only be there.
+            Err(_) if required => return Ok(c.clone()),
+            Err(_) => {}
+        }
+    }
+    Err(Error::MissingLayer {
+        path: dir.to_path_buf(),
+        layer: kind.name().to_string(),
+    })
+}
+
+/// The GeoPackage files and FileGDB folders of an input folder, in name order.
+fn containers_in(dir: &Path) -> Result<Vec<PathBuf>> {
+    let mut found = vec![];
+    for entry in std::fs::read_dir(dir).map_err(|e| Error::io(dir, e))? {
+        let path = entry.map_err(|e| Error::io(dir, e))?.path();
+        let ext = path
+            .extension()
+            .and_then(|e| e.to_str())
+            .map(str::to_ascii_lowercase);
+        match ext.as_deref() {
+            Some("gpkg") if path.is_file() => found.push(path),
+            Some("gdb") if path.is_dir() => found.push(path),
+            _ => {}
+        }
+    }
+    found.sort();
+    Ok(found)
 }
 
 /// Per-layer accounting: every feature read is used or rejected.

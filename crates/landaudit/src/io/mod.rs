@@ -2,6 +2,8 @@
 //! interrupted run never leaves a truncated output behind.
 
 pub mod atomic;
+#[cfg(feature = "gdal")]
+pub mod gdal_write;
 pub mod geojson_write;
 pub mod read;
 

@@ -19,6 +19,7 @@ use gdal::{Dataset, DriverManager};
 
 use crate::audit::Audit;
 use crate::error::{Error, Result};
+use crate::io::gdal_write::{copy_polygons, srs_of_epsg};
 
 /// The tables copied into the GeoPackage, in order, when their CSV file exists.
 const TABLES: [&str; 8] = [
@@ -55,22 +56,17 @@ pub fn write(audit: &Audit, dir: &Path) -> Result<PathBuf> {
         let mut ds = driver
             .create_vector_only(&path)
             .map_err(|e| fail(format!("cannot create the GeoPackage: {e}")))?;
-        let srs = match audit.crs.epsg() {
-            Some(code) => {
-                let mut srs = gdal::spatial_ref::SpatialRef::from_epsg(code)
-                    .map_err(|e| fail(format!("EPSG:{code}: {e}")))?;
-                srs.set_axis_mapping_strategy(
-                    gdal::spatial_ref::AxisMappingStrategy::TraditionalGisOrder,
-                );
-                Some(srs)
-            }
-            None => None,
-        };
+        let srs = audit
+            .crs
+            .epsg()
+            .map(srs_of_epsg)
+            .transpose()
+            .map_err(fail)?;
         let mut txn = ds
             .start_transaction()
             .map_err(|e| fail(format!("cannot start a transaction: {e}")))?;
         for (name, src) in [("unsupplied", &unsupplied), ("idle", &idle)] {
-            copy_polygons(&mut txn, name, src, srs.as_ref())
+            copy_polygons(&mut txn, name, src, srs.as_ref(), &[])
                 .map_err(|e| fail(format!("layer {name}: {e}")))?;
         }
         for name in TABLES {
@@ -85,48 +81,6 @@ pub fn write(audit: &Audit, dir: &Path) -> Result<PathBuf> {
     }
     std::fs::rename(&path, &target).map_err(|e| Error::io(&target, e))?;
     Ok(target)
-}
-
-/// Copies the features of a GeoJSON file (our own output) into a new polygon layer.
-fn copy_polygons(
-    ds: &mut Dataset,
-    name: &str,
-    src: &Path,
-    srs: Option<&gdal::spatial_ref::SpatialRef>,
-) -> std::result::Result<(), String> {
-    let src_ds = Dataset::open(src).map_err(|e| e.to_string())?;
-    let mut src_layer = src_ds.layer(0).map_err(|e| e.to_string())?;
-    let fields: Vec<(String, OGRFieldType::Type)> = src_layer
-        .defn()
-        .fields()
-        .map(|f| (f.name(), f.field_type()))
-        .collect();
-    let layer = ds
-        .create_layer(LayerOptions {
-            name,
-            srs,
-            ty: OGRwkbGeometryType::wkbMultiPolygon,
-            options: None,
-        })
-        .map_err(|e| e.to_string())?;
-    for (n, ty) in &fields {
-        FieldDefn::new(n, *ty)
-            .and_then(|d| d.add_to_layer(&layer))
-            .map_err(|e| e.to_string())?;
-    }
-    for f in src_layer.features() {
-        let mut out = Feature::new(layer.defn()).map_err(|e| e.to_string())?;
-        for i in 0..fields.len() {
-            if let Some(v) = f.field(i).map_err(|e| e.to_string())? {
-                out.set_field(i, &v).map_err(|e| e.to_string())?;
-            }
-        }
-        if let Some(g) = f.geometry() {
-            out.set_geometry(g.clone()).map_err(|e| e.to_string())?;
-        }
-        out.create(&layer).map_err(|e| e.to_string())?;
-    }
-    Ok(())
 }
 
 /// The type of a CSV column from its values.

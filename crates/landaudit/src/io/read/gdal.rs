@@ -21,10 +21,11 @@
 //! - **CRS**: the EPSG code when GDAL identifies the layer's spatial reference, else its WKT
 //!   (kept, and reported by the frame check); no spatial reference reads like a GeoJSON file
 //!   without `crs`, so `--crs` applies.
-//! - **Geometry**: Polygon and MultiPolygon; 3D/measured polygons are flattened to 2D, with a
-//!   note on the feature. Every other type is rejected per feature, curved polygons
-//!   (CurvePolygon, MultiSurface) with the `ogr2ogr -nlt CONVERT_TO_LINEAR` that converts them:
-//!   the gdal crate 0.19 does not wrap GDAL's linearisation, and landaudit has no `unsafe`.
+//! - **Geometry**: Polygon and MultiPolygon; 3D/measured polygons are flattened to 2D, and
+//!   curved polygons (CurvePolygon, MultiSurface, with CircularString and CompoundCurve rings)
+//!   linearised in steps of at most 4° as GDAL's `CONVERT_TO_LINEAR` does, each with a note on
+//!   the feature (the gdal crate 0.19 does not wrap GDAL's linearisation, and landaudit has no
+//!   `unsafe`, so the arcs are cut in `arcs`). Every other type is rejected per feature.
 //! - **Errors** stop the read with one line naming the file: not a vector dataset, no such
 //!   layer, a Shapefile without its `.dbf`, and any error GDAL raises while reading features (a
 //!   truncated `.shp`). GDAL's messages are caught, never printed.
@@ -41,7 +42,7 @@ use gdal::vector::{
     geometry_type_has_m, geometry_type_has_z,
 };
 use gdal::{Dataset, DatasetOptions, GdalOpenFlags, Metadata};
-use geo::MultiPolygon;
+use geo::{Coord, MultiPolygon};
 use rayon::prelude::*;
 
 use super::feature::{FieldLookup, Notes, Outcome, finish};
@@ -234,6 +235,17 @@ fn open(file: &Path, open_options: &[&str]) -> std::result::Result<Dataset, Stri
             gdal_message(&e)
         )
     })
+}
+
+/// The vector layers of a source (see [`super::layer_names`]).
+pub(crate) fn layer_names(path: &Path) -> Result<Vec<String>> {
+    catch_gdal_messages();
+    drop(take_messages());
+    let ds = open(path, &[]).map_err(|message| Error::Gdal {
+        path: path.to_path_buf(),
+        message,
+    })?;
+    Ok(ds.layers().map(|l| l.name()).collect())
 }
 
 /// The layer to read: the one named, else the only one, else the one named after `kind`.
@@ -501,14 +513,19 @@ fn geometry_of(
                 Err(e) => return Err(format!("unreadable geometry: {}", gdal_message(&e))),
             }
         }
-        // The gdal crate does not wrap GDAL's linearisation, and its GEOS operations and
-        // GeoJSON export rebuild or refuse curves: say how to convert the file instead.
+        // The gdal crate 0.19 does not wrap GDAL's linearisation: the arcs are cut here, with
+        // GDAL's default step (see `arcs`).
         OGRwkbGeometryType::wkbCurvePolygon | OGRwkbGeometryType::wkbMultiSurface => {
-            return Err(format!(
-                "curved geometry ({}): landaudit reads linear polygons; convert the file with \
-                 ogr2ogr -nlt CONVERT_TO_LINEAR",
-                g.geometry_name()
-            ));
+            let (parts, arcs) = curved_parts(g)?;
+            if arcs > 0 {
+                notes.push(format!(
+                    "{} linearised ({arcs} circular arc{}, steps of at most {}°)",
+                    g.geometry_name().to_lowercase(),
+                    if arcs == 1 { "" } else { "s" },
+                    super::arcs::ARC_STEP_DEGREES
+                ));
+            }
+            parts
         }
         _ => {
             return Err(format!(
@@ -526,6 +543,69 @@ fn geometry_of(
     let (mp, mut ring_notes) = polygons_from_parts(parts, repair)?;
     notes.append(&mut ring_notes);
     Ok((mp, notes))
+}
+
+/// Polygons as lists of rings of positions, exterior first.
+type Parts = Vec<Vec<Vec<Coord<f64>>>>;
+
+/// The rings of a CurvePolygon or MultiSurface as parts of linear positions, and the number of
+/// circular arcs linearised. Rings may be LineStrings, CircularStrings or CompoundCurves of
+/// both; Z and M are dropped (the caller notes it).
+fn curved_parts(g: &Geometry) -> std::result::Result<(Parts, usize), String> {
+    let mut arcs = 0;
+    let polygons: Vec<Geometry> = match geometry_type_flatten(g.geometry_type()) {
+        OGRwkbGeometryType::wkbMultiSurface => (0..g.geometry_count())
+            .map(|i| g.get_geometry(i).clone())
+            .collect(),
+        _ => vec![g.clone()],
+    };
+    let mut parts = Vec::with_capacity(polygons.len());
+    for p in &polygons {
+        match geometry_type_flatten(p.geometry_type()) {
+            OGRwkbGeometryType::wkbPolygon | OGRwkbGeometryType::wkbCurvePolygon => {}
+            _ => {
+                return Err(format!(
+                    "{} inside {}, expected polygons",
+                    p.geometry_name(),
+                    g.geometry_name()
+                ));
+            }
+        }
+        let mut rings = Vec::with_capacity(p.geometry_count());
+        for r in 0..p.geometry_count() {
+            let ring = p.get_geometry(r);
+            let mut out = Vec::new();
+            arcs += linear_curve(&ring, &mut out)?;
+            rings.push(out);
+        }
+        parts.push(rings);
+    }
+    Ok((parts, arcs))
+}
+
+/// Appends the positions of a LineString, CircularString or CompoundCurve to `out`, arcs
+/// linearised; returns the number of arcs.
+fn linear_curve(c: &Geometry, out: &mut Vec<Coord<f64>>) -> std::result::Result<usize, String> {
+    let xy = |c: &Geometry| -> Vec<Coord<f64>> {
+        let mut pts = Vec::with_capacity(c.point_count());
+        c.get_points(&mut pts);
+        pts.into_iter().map(|(x, y, _)| Coord { x, y }).collect()
+    };
+    match geometry_type_flatten(c.geometry_type()) {
+        OGRwkbGeometryType::wkbLineString | OGRwkbGeometryType::wkbLinearRing => {
+            super::arcs::line_string(&xy(c), out);
+            Ok(0)
+        }
+        OGRwkbGeometryType::wkbCircularString => super::arcs::circular_string(&xy(c), out),
+        OGRwkbGeometryType::wkbCompoundCurve => {
+            let mut arcs = 0;
+            for i in 0..c.geometry_count() {
+                arcs += linear_curve(&c.get_geometry(i), out)?;
+            }
+            Ok(arcs)
+        }
+        _ => Err(format!("{} as a polygon ring", c.geometry_name())),
+    }
 }
 
 /// Whether an (empty-looking) geometry is GDAL's null geometry: the gdal crate hands a

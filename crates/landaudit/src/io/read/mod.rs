@@ -5,11 +5,14 @@
 //!   vector source, through the system GDAL;
 //! - `feature`: field lookup, id and geometry checks of one feature, for every format;
 //! - `rings`: positions and rings to polygons, for every format;
+//! - `arcs` (feature `gdal`): circular arcs of curved polygons to line segments;
 //! - `limits`: the byte limits of `[input]` on a GeoJSON stream.
 //!
 //! Whatever the format, a read yields a [`Layer`]: the valid parcels and the rejected, repaired
 //! and warned features, with `read = parcels + rejected`.
 
+#[cfg(feature = "gdal")]
+mod arcs;
 pub(crate) mod feature;
 #[cfg(feature = "gdal")]
 mod gdal;
@@ -117,6 +120,18 @@ pub fn read_layer_from(
         }
     }
     geojson::read(path, opts, input)
+}
+
+/// The names of the vector layers of a multi-layer source (GeoPackage, FileGDB folder), in the
+/// source's order. Without the `gdal` feature this is an
+/// [`Error::UnsupportedFormat`](crate::error::Error::UnsupportedFormat).
+pub fn layer_names(path: &Path) -> Result<Vec<String>> {
+    #[cfg(feature = "gdal")]
+    return gdal::layer_names(path);
+    #[cfg(not(feature = "gdal"))]
+    Err(crate::error::Error::UnsupportedFormat {
+        path: path.to_path_buf(),
+    })
 }
 
 /// File name endings of the formats read through GDAL (a `.gdb` is a folder).
