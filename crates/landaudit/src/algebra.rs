@@ -454,6 +454,7 @@ pub fn operand(
         kind: LayerKind::Other,
         path: path.into(),
         crs,
+        file_crs: None,
         read: 0,
         parcels: vec![],
         rejections: vec![],

@@ -183,7 +183,8 @@ pub fn resolve(
     Ok(Frame {
         working: Crs::Epsg(zone.epsg),
         zone: Some(zone),
-        output: a_crs.clone(),
+        // The approvals file's own CRS, with its zone prefix if the reader removed it.
+        output: a_layer.file_crs.clone().unwrap_or_else(|| a_crs.clone()),
     })
 }
 

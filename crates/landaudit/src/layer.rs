@@ -260,8 +260,14 @@ pub struct Layer {
     pub kind: LayerKind,
     /// The file read.
     pub path: PathBuf,
-    /// The declared coordinate reference system.
+    /// The coordinate reference system the parcels' coordinates are in: the declared one, or
+    /// its unprefixed twin when the reader removed a zone prefix (see `file_crs`).
     pub crs: Crs,
+    /// The CRS the file declares, when the coordinates were read into an equivalent one: a
+    /// GeoJSON layer in a zone-prefixed Gauss-Krüger CRS (EPSG:4528, eastings 40 xxx xxx.xxx) is
+    /// read without the prefix, digit for digit (EPSG:4549), because an f64 holds eastings of
+    /// 4×10⁷ m only to 7.5e-9 m. Outputs are written in this CRS again.
+    pub file_crs: Option<Crs>,
     /// Number of features in the file.
     pub read: usize,
     /// Valid parcels, in file order.

@@ -105,15 +105,20 @@ pub fn run(operation: Operation, inputs: &AlgebraInputs) -> Result<AlgebraRun> {
     let (mut a, mut b) = (a?, b?);
     let a_crs = frame::declared(&a, inputs.assume_crs.as_ref())?;
     let b_crs = frame::declared(&b, Some(inputs.assume_crs.as_ref().unwrap_or(&a_crs)))?;
-    let same = match (a_crs.epsg(), b_crs.epsg()) {
+    // As the files declare them (a zone prefix the reader removed counts).
+    let (a_file, b_file) = (
+        a.file_crs.as_ref().unwrap_or(&a_crs),
+        b.file_crs.as_ref().unwrap_or(&b_crs),
+    );
+    let same = match (a_file.epsg(), b_file.epsg()) {
         (Some(x), Some(y)) => x == y,
-        _ => a_crs == b_crs,
+        _ => a_file == b_file,
     };
     if !same {
         return Err(Error::Crs {
             path: b.path.clone(),
             message: format!(
-                "CRS {b_crs} differs from A's {a_crs} ({}); the overlay command needs both layers in one CRS, \
+                "CRS {b_file} differs from A's {a_file} ({}); the overlay command needs both layers in one CRS, \
                  so reproject one of them first",
                 a.path.display()
             ),

@@ -38,6 +38,7 @@ use serde::Deserialize;
 use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_json::value::RawValue;
 
+use super::coords::{self, XShift};
 use super::feature::{FieldLookup, Notes, Outcome, finish};
 use super::limits::{BadByte, GuardedReader, Meter, Refusal, Unit};
 use super::rings::polygons_from_parts;
@@ -78,6 +79,7 @@ pub(crate) fn read(path: &Path, opts: &ReadOptions, input: &InputSettings) -> Re
         next_index: 0,
         converted: Vec::new(),
         outside_bad_utf8: None,
+        shift: None,
     };
     let mut de = serde_json::Deserializer::from_reader(reader);
     let top = TopSeed { sink: &mut sink }
@@ -94,7 +96,35 @@ pub(crate) fn read(path: &Path, opts: &ReadOptions, input: &InputSettings) -> Re
         ));
     }
     sink.flush();
-    Ok(assemble(opts, path, top.crs, &lookup, sink.converted))
+    // Coordinates read without the zone prefix are in the unprefixed twin of the declared CRS.
+    let (crs, file_crs) = match (&sink.shift, unprefixed(&top.crs)) {
+        (Some(_), Some((_, twin))) => (twin, Some(top.crs)),
+        _ => (top.crs, None),
+    };
+    let mut layer = assemble(opts, path, crs, &lookup, sink.converted);
+    layer.file_crs = file_crs;
+    Ok(layer)
+}
+
+/// For a zone-prefixed CGCS2000 Gauss-Krüger CRS, the prefix to remove from eastings and the
+/// CRS without it (EPSG:4528 → 40, EPSG:4549).
+fn unprefixed(crs: &Crs) -> Option<(XShift, Crs)> {
+    use crate::cgcs2000::GkZone;
+    let zone = crs.epsg().and_then(GkZone::from_epsg)?;
+    if !zone.prefixed {
+        return None;
+    }
+    // EPSG:4513–4533 (3°) and 4491–4501 (6°) are followed by the same zones without prefix.
+    let step = if zone.zone_width == 3 { 21 } else { 11 };
+    let twin = GkZone::from_epsg(crs.epsg()? + step)?;
+    (twin.central_meridian == zone.central_meridian && !twin.prefixed)
+        .then(|| {
+            Some((
+                XShift::of_false_easting(zone.false_easting)?,
+                Crs::Epsg(twin.epsg),
+            ))
+        })
+        .flatten()
 }
 
 const UTF8_HINT: &str = "the file must be UTF-8 (convert GBK/GB18030 files first)";
@@ -142,6 +172,9 @@ struct Sink<'a> {
     converted: Vec<Outcome>,
     /// The first invalid UTF-8 sequence outside any feature.
     outside_bad_utf8: Option<BadByte>,
+    /// The zone prefix removed from eastings: set when the `crs` member, read before the
+    /// features, declares a zone-prefixed Gauss-Krüger CRS.
+    shift: Option<XShift>,
 }
 
 impl Sink<'_> {
@@ -162,7 +195,7 @@ impl Sink<'_> {
     }
 
     fn flush(&mut self) {
-        let (lookup, repair) = (self.lookup, self.opts.repair);
+        let (lookup, repair, shift) = (self.lookup, self.opts.repair, self.shift.as_ref());
         let batch = std::mem::take(&mut self.pending);
         self.pending_bytes = 0;
         let start = self.converted.len();
@@ -170,7 +203,7 @@ impl Sink<'_> {
             .par_iter()
             .enumerate()
             .map(|(i, (raw, bad))| {
-                guarded(|| convert_feature(start + i, raw.get(), *bad, lookup, repair))
+                guarded(|| convert_feature(start + i, raw.get(), *bad, lookup, repair, shift))
                     .unwrap_or_else(|e| Err((None, e)))
             })
             .collect();
@@ -239,6 +272,9 @@ impl<'de> Visitor<'de> for TopSeed<'_, '_> {
                 }
                 "features" => {
                     self.sink.note_outside();
+                    if !saw_features {
+                        self.sink.shift = unprefixed(&crs).map(|(shift, _)| shift);
+                    }
                     map.next_value_seed(FeaturesSeed {
                         sink: &mut *self.sink,
                     })?;
@@ -317,6 +353,7 @@ fn convert_feature(
     bad_utf8: Option<BadByte>,
     lookup: &FieldLookup,
     repair: bool,
+    shift: Option<&XShift>,
 ) -> Outcome {
     // serde would also read a struct from a JSON array; a feature is an object.
     let text = text.trim_start();
@@ -388,7 +425,7 @@ fn convert_feature(
         }
         Some(g) => g,
     };
-    let (geometry, repairs) = match parse_polygons(geometry, repair) {
+    let (geometry, repairs) = match parse_polygons(geometry, repair, shift) {
         Ok(parsed) => parsed,
         Err(reason) => return Err((Some(id), reason)),
     };
@@ -432,26 +469,52 @@ fn attr_value(raw: &str) -> Option<AttrValue> {
     }
 }
 
-/// Parses a geometry object (via the `geojson` crate) into polygons, with the checks of
-/// [`polygons_from_parts`].
+/// A geometry object's members, the coordinates kept as text for [`coords::scan`]; other
+/// members (`bbox`, foreign ones) are skipped.
+#[derive(Deserialize)]
+struct RawGeometry<'a> {
+    #[serde(rename = "type", default)]
+    ty: Option<String>,
+    #[serde(borrow, default)]
+    coordinates: Option<&'a RawValue>,
+}
+
+/// Parses a geometry object into polygons, with the checks of [`polygons_from_parts`]; eastings
+/// lose the zone prefix of `shift` digit for digit.
 fn parse_polygons(
     text: &str,
     repair: bool,
+    shift: Option<&XShift>,
 ) -> std::result::Result<(MultiPolygon<f64>, Vec<String>), String> {
-    let g: geojson::Geometry = serde_json::from_str(text)
-        .map_err(|e| format!("unreadable geometry: {e} of the geometry's text"))?;
-    let parts = match g.value {
-        geojson::GeometryValue::Polygon { coordinates } => vec![coordinates],
-        geojson::GeometryValue::MultiPolygon { coordinates } => coordinates,
-        other => {
+    let unreadable = |e: String| format!("unreadable geometry: {e}");
+    if !text.trim_start().starts_with('{') {
+        return Err(unreadable(format!(
+            "{}, expected an object",
+            json_kind(text.trim_start())
+        )));
+    }
+    let g: RawGeometry = serde_json::from_str(text)
+        .map_err(|e| unreadable(format!("{e} of the geometry's text")))?;
+    let multi = match g.ty.as_deref() {
+        Some("Polygon") => false,
+        Some("MultiPolygon") => true,
+        Some(
+            t @ ("Point" | "MultiPoint" | "LineString" | "MultiLineString" | "GeometryCollection"),
+        ) => {
             return Err(format!(
-                "geometry type {}, expected Polygon or MultiPolygon",
-                other.type_name()
+                "geometry type {t}, expected Polygon or MultiPolygon"
             ));
         }
+        Some(t) => return Err(unreadable(format!("unknown geometry type {t:?}"))),
+        None => return Err(unreadable("no \"type\" member".into())),
     };
+    let Some(coordinates) = g.coordinates else {
+        return Err(unreadable("no \"coordinates\" member".into()));
+    };
+    let parts = coords::scan(coordinates.get(), multi, shift).map_err(unreadable)?;
     polygons_from_parts(parts, repair)
 }
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -856,5 +919,71 @@ mod tests {
         assert_eq!(l.read, 2);
         assert_eq!(l.parcels.len() + l.rejected_count(), 2);
         assert!(l.parcels.iter().any(|p| p.id == "ok"));
+    }
+
+    #[test]
+    fn zone_prefixed_eastings_are_read_without_the_prefix_exactly() {
+        let ring = |x0: &str, x1: &str| {
+            format!(
+                r#"{{"type":"Polygon","coordinates":[[[{x0},3300000.125],[{x1},3300000.125],[{x1},3300100.3],[{x0},3300000.125]]]}}"#
+            )
+        };
+        let with_crs = |epsg: u32, first: bool, x0: &str, x1: &str| {
+            let crs = format!(r#""crs":{{"type":"name","properties":{{"name":"EPSG:{epsg}"}}}}"#);
+            let features = format!(r#""features":[{}]"#, feat("a", &ring(x0, x1)));
+            if first {
+                format!(r#"{{"type":"FeatureCollection",{crs},{features}}}"#)
+            } else {
+                format!(r#"{{"type":"FeatureCollection",{features},{crs}}}"#)
+            }
+        };
+        let xs = |l: &Layer| -> Vec<f64> {
+            l.parcels[0].geometry.0[0]
+                .exterior()
+                .0
+                .iter()
+                .map(|c| c.x)
+                .collect()
+        };
+        // 3° zone 40 with prefix (EPSG:4528) reads as EPSG:4549, bit for bit the unprefixed text.
+        let base = read_str(
+            &with_crs(4549, true, "495714.878", "495814.3"),
+            LayerKind::Approvals,
+            false,
+        )
+        .unwrap();
+        let l = read_str(
+            &with_crs(4528, true, "40495714.878", "40495814.3"),
+            LayerKind::Approvals,
+            false,
+        )
+        .unwrap();
+        assert_eq!(
+            (l.crs.clone(), l.file_crs.clone()),
+            (Crs::Epsg(4549), Some(Crs::Epsg(4528)))
+        );
+        assert_eq!(xs(&l), xs(&base));
+        assert_eq!(base.file_crs, None);
+        // 6° zone 20 with prefix (EPSG:4498) reads as EPSG:4509.
+        let l = read_str(
+            &with_crs(4498, true, "20495714.878", "20495814.3"),
+            LayerKind::Approvals,
+            false,
+        )
+        .unwrap();
+        assert_eq!(
+            (l.crs.clone(), l.file_crs.clone()),
+            (Crs::Epsg(4509), Some(Crs::Epsg(4498)))
+        );
+        assert_eq!(xs(&l), xs(&base));
+        // A crs member after the features: read as written, in the declared CRS.
+        let l = read_str(
+            &with_crs(4528, false, "40495714.878", "40495814.3"),
+            LayerKind::Approvals,
+            false,
+        )
+        .unwrap();
+        assert_eq!((l.crs.clone(), l.file_crs.clone()), (Crs::Epsg(4528), None));
+        assert_eq!(xs(&l)[0], 40495714.878);
     }
 }

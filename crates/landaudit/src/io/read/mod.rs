@@ -4,6 +4,7 @@
 //! - `gdal` (feature `gdal`): Shapefile, GeoPackage, FileGDB, FlatGeobuf and any other OGR
 //!   vector source, through the system GDAL;
 //! - `feature`: field lookup, id and geometry checks of one feature, for every format;
+//! - `coords`: GeoJSON coordinates from their text (zone prefixes removed exactly);
 //! - `rings`: positions and rings to polygons, for every format;
 //! - `arcs` (feature `gdal`): circular arcs of curved polygons to line segments;
 //! - `limits`: the byte limits of `[input]` on a GeoJSON stream.
@@ -13,6 +14,7 @@
 
 #[cfg(feature = "gdal")]
 mod arcs;
+mod coords;
 pub(crate) mod feature;
 #[cfg(feature = "gdal")]
 mod gdal;
@@ -173,6 +175,7 @@ pub(crate) fn assemble(
         kind: opts.kind,
         path: path.to_path_buf(),
         crs,
+        file_crs: None,
         read,
         parcels: Vec::with_capacity(read),
         rejections: Vec::new(),
