@@ -13,6 +13,12 @@ use clap::{Args, Parser, Subcommand};
 
 use landaudit::{Audit, AuditInputs, Config, Crs};
 
+/// mimalloc instead of glibc's malloc: the overlay allocates and frees many small vectors from
+/// both threads, and glibc's allocator took about a quarter of a planar audit's CPU time
+/// (`perf`, scale 1); see benches/PROFILE.md.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Finds approved-but-unsupplied land (批而未供) by overlaying parcel layers.
 #[derive(Parser, Debug)]
 #[command(name = "landaudit", version, about, long_about = None)]
