@@ -403,6 +403,51 @@ fn many_parts_are_geos() {
     assert!(!parts(5000, 1.0).is_valid_fast());
 }
 
+/// A coast of 1,500 vertices with 30 small parts inside its box: in its corners (apart), inside it
+/// (overlapping), on one of its vertices (touching at a point) and on one of its edges (touching
+/// along a line). Every small part is related to the coast, through the prepared parts.
+#[test]
+fn coast_and_small_parts_are_geos() {
+    let n = 1500;
+    let coast: Vec<Coord<f64>> = (0..n)
+        .map(|k| {
+            let a = k as f64 * std::f64::consts::TAU / n as f64;
+            let r = 1000.0 + 2.0 * (k as f64 * 0.37).sin();
+            c(r * a.cos(), r * a.sin())
+        })
+        .collect();
+    let square = |x: f64, y: f64, w: f64| {
+        Polygon::new(
+            LineString::from(vec![(x, y), (x + w, y), (x + w, y + w), (x, y + w)]),
+            vec![],
+        )
+    };
+    let outward = |p: Coord<f64>, f: f64| c(p.x * f, p.y * f);
+    let mut parts = vec![Polygon::new(LineString::new(coast.clone()), vec![])];
+    for k in 0..20 {
+        let t = f64::from(k) * 8.0;
+        parts.push(square(820.0 + t, 840.0 + t / 2.0, 5.0));
+        assert!(820.0f64.hypot(840.0) > 1010.0);
+    }
+    for k in 0..5 {
+        parts.push(square(-500.0 + 100.0 * f64::from(k), 0.0, 30.0));
+    }
+    let (p, q) = (coast[10], coast[11]);
+    parts.push(Polygon::new(
+        LineString::new(vec![p, outward(q, 1.05), outward(p, 1.05)]),
+        vec![],
+    ));
+    let (p, q) = (coast[400], coast[401]);
+    parts.push(Polygon::new(
+        LineString::new(vec![p, q, outward(p, 1.05)]),
+        vec![],
+    ));
+    let mp = MultiPolygon(parts);
+    let errors = mp.fast_validation_errors();
+    assert_eq!(errors, mp.validation_errors());
+    assert_eq!(errors.len(), 6, "{errors:?}");
+}
+
 /// Bigger rings than the generators make, still small enough for geo's quadratic test.
 #[test]
 fn big_rings_are_geos() {
