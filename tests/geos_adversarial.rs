@@ -22,11 +22,11 @@ use std::fmt::Write as _;
 use geo::bool_ops::FillRule;
 use geo::{
     BooleanOps, BoundingRect, Coord, CoordsIter, Euclidean, Length, LineString, MapCoords,
-    MultiPolygon, Orient, Polygon, Rect, Validation,
+    MultiPolygon, Polygon, Rect, Validation,
 };
 use geos::Geom;
 use landaudit::overlay::{area, difference_of_union, guarded, intersection_area};
-use landaudit::validate::{Checked, check_geometry};
+use landaudit::validate::{Checked, FastValidation, check_geometry};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
@@ -387,22 +387,9 @@ fn shoelace(r: &LineString<f64>) -> f64 {
         / 2.0
 }
 
-/// Inputs and results above this many vertices are checked by GEOS instead of geo (see `as_read`).
-const BIG: usize = 20_000;
-
-/// `check_geometry` with repair, under `guarded` as the reader runs it.
+/// `check_geometry` with repair, under `guarded` as the reader runs it (10⁵-vertex inputs too:
+/// its validation is landaudit's `FastValidation`, not geo's quadratic one).
 fn as_read(stats: &mut Stats, what: &str, g: &MultiPolygon<f64>) -> Option<MultiPolygon<f64>> {
-    if g.coords_count() > BIG {
-        // geo 0.33's ring self-intersection test (validation/utils.rs) compares every pair of
-        // segments: 5 s for 8,000 vertices in the test profile, ~15 min for 10⁵. Big inputs
-        // are valid by construction here; GEOS checks that, and they are oriented as
-        // `check_geometry` would orient them.
-        assert!(
-            to_geos(g).is_valid().unwrap(),
-            "{what}: generated invalid input"
-        );
-        return Some(g.orient(geo::orient::Direction::Default));
-    }
     let g = g.clone();
     match engine(stats, &format!("{what} check_geometry"), || {
         check_geometry(g, true)
@@ -612,18 +599,12 @@ fn evaluate(stats: &mut Stats, case: &Case) {
         );
     }
 
-    // geo's validation is quadratic in the ring size (see `as_read`): GEOS checks big results.
-    let valid = if rest.coords_count() > BIG {
-        to_geos(&rest).is_valid().ok()
-    } else {
-        engine(stats, &format!("{what} is_valid"), || rest.is_valid())
-    };
+    let valid = engine(stats, &format!("{what} is_valid"), || rest.is_valid_fast());
     laps.lap("is_valid");
     if valid == Some(false) {
         let why = rest
-            .validation_errors()
-            .into_iter()
-            .next()
+            .fast_check_validation()
+            .err()
             .map(|e| e.to_string())
             .unwrap_or_default();
         // `difference_of_union` works about the centre of a's box and moves its result back.
@@ -639,7 +620,7 @@ fn evaluate(stats: &mut Stats, case: &Case) {
             .map(|p| p.map_coords(|q| c(q.x - o.x, q.y - o.y)))
             .collect();
         let local = local_a.difference_with_fill_rule(&local_cutters, FillRule::NonZero);
-        if local.is_valid() {
+        if local.is_valid_fast() {
             stats.invalid_after_rounding.push(format!(
                 "{what}: ({why}) only after moving back from the local frame"
             ));
@@ -1346,17 +1327,24 @@ fn long_polygons_of_100k_vertices_match_geos() {
 }
 
 #[test]
-#[ignore = "measurement: geo 0.33 validation time at 1,000 … 8,000 vertices against GEOS"]
-fn geo_validation_cost_is_quadratic() {
-    for n in [1000, 2000, 4000, 8000] {
+#[ignore = "measurement: validation time, landaudit against geo 0.33 and GEOS"]
+fn validation_cost_against_geo_and_geos() {
+    for n in [1000, 2000, 4000, 8000, 100_000] {
         let g = mp(poly(coastline(n, 1000.0, [0.1, 0.2, 0.3], 0.0), vec![]));
         let t = std::time::Instant::now();
         let ok = matches!(check_geometry(g.clone(), true), Checked::Valid(_));
         let t1 = t.elapsed().as_secs_f64();
+        // geo's check compares every pair of segments: 5 s at 8,000 vertices, ~15 min at 10⁵.
+        let geo = (n <= 8000).then(|| {
+            let t = std::time::Instant::now();
+            let v = g.is_valid();
+            format!("{:.3} s ({v})", t.elapsed().as_secs_f64())
+        });
         let t = std::time::Instant::now();
         let gv = to_geos(&g).is_valid().unwrap();
         eprintln!(
-            "n {n}: check_geometry {t1:.3} s ({ok}), GEOS is_valid {:.4} s ({gv})",
+            "n {n}: check_geometry {t1:.3} s ({ok}), geo is_valid {}, GEOS is_valid {:.4} s ({gv})",
+            geo.as_deref().unwrap_or("-"),
             t.elapsed().as_secs_f64()
         );
     }
