@@ -1543,3 +1543,101 @@ fn translated_county_gives_the_same_planar_areas() {
 fn translated_county_gives_the_same_ellipsoidal_areas() {
     assert_translation_invariant("ellipsoidal");
 }
+
+// ---------------------------------------------------------------------------------------------
+// Found by the overlay fuzz target: a difference that adds the cutter.
+// ---------------------------------------------------------------------------------------------
+
+/// The fuzz input's rings (grid steps of 1 m from the zone-prefixed origin), built as the target
+/// builds them: each ring closed, the first the exterior.
+fn fuzz_rings(parts: &[&[&[(i32, i32)]]]) -> MultiPolygon<f64> {
+    let (ox, oy) = (40_500_000.0, 3_300_000.0);
+    MultiPolygon::new(
+        parts
+            .iter()
+            .map(|rings| {
+                let mut lines: Vec<LineString<f64>> = rings
+                    .iter()
+                    .map(|r| {
+                        let mut c: Vec<Coord<f64>> = r
+                            .iter()
+                            .map(|&(x, y)| Coord {
+                                x: ox + x as f64,
+                                y: oy + y as f64,
+                            })
+                            .collect();
+                        c.push(c[0]);
+                        LineString::new(c)
+                    })
+                    .collect();
+                let exterior = lines.remove(0);
+                Polygon::new(exterior, lines)
+            })
+            .collect(),
+    )
+}
+
+/// Two self-intersecting parts repaired into a valid multipolygon of 8 touching parts (one of
+/// 1,748 km² with 6 holes), less a 34.6 km² triangle inside it: i_overlay 4.5.2's difference of
+/// the whole multipolygon returned the target plus the triangle (1,813 km² > 1,779 km²); part by
+/// part it is right. `difference_of_union` must give GEOS's answer.
+#[test]
+fn difference_never_adds_the_cutter() {
+    let shared: &[(i32, i32)] = &[(-1, 9259), (-1, -257), (-4, -1), (-1, 8191), (7967, -19201)];
+    let subject = fuzz_rings(&[
+        &[
+            &[
+                (-31542, 22359),
+                (22359, 22359),
+                (22527, -1),
+                (-65, -29813),
+                (25516, 3542),
+                (-19625, -22360),
+            ],
+            &[
+                (22359, 87),
+                (-16385, -1),
+                (30207, -1),
+                (-513, 8191),
+                (-1, 8191),
+                (63, -32768),
+            ],
+            shared,
+        ],
+        &[
+            &[
+                (-22273, 22482),
+                (22359, 87),
+                (-16385, -1),
+                (30207, -1),
+                (-513, 8191),
+                (-1, 8191),
+                (63, -32768),
+            ],
+            shared,
+        ],
+    ]);
+    let Checked::Repaired(subject, _) = check_geometry(subject, true) else {
+        panic!("the fuzz input repairs into a valid multipolygon");
+    };
+    let cutter = fuzz_rings(&[&[&[(-1, 22015), (21845, 21845), (1535, 18834)]]]);
+    let Checked::Valid(cutter) = check_geometry(cutter, false) else {
+        panic!("the triangle is valid");
+    };
+    assert!(to_geos(&subject).is_valid().unwrap());
+    let ours = difference_of_union(&subject, &[&cutter]);
+    let theirs = to_geos(&subject)
+        .difference(&to_geos(&cutter))
+        .unwrap()
+        .area()
+        .unwrap();
+    let bound = snap_bound(&[&subject, &cutter]);
+    assert!(
+        (area(&ours) - theirs).abs() <= bound,
+        "landaudit {} GEOS {theirs} (bound {bound:e})",
+        area(&ours)
+    );
+    // The triangle lies inside: the difference is the target less the triangle.
+    assert!((area(&subject) - area(&cutter) - theirs).abs() <= bound);
+    assert!(ours.fast_validation_errors().is_empty());
+}
