@@ -38,7 +38,8 @@ enum Command {
     /// Audit approvals against supplies: supplied / unsupplied area per approval, remnant polygons,
     /// slivers, PZWH link check, idle land, land use of the remnants, conflicts, regions.
     Audit(Box<AuditArgs>),
-    /// Generate a synthetic county survey (approvals and supplies as GeoJSON).
+    /// Generate a synthetic county survey: approvals, supplies, footprints, land use, farmland,
+    /// red line and regions, as GeoJSON (or a GeoPackage / Shapefiles with the `gdal` feature).
     Synth(SynthArgs),
     /// Benchmark the audit on a generated survey: wall time, CPU time, features/s and peak RSS
     /// per stage.
