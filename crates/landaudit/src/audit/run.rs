@@ -272,7 +272,13 @@ impl Audit {
         let overlaps = links::supply_overlaps(&approvals, &approval_index, &supplies, &measure);
         progress.inc(supplies.len() as u64);
         let built_results = match &f_layer {
-            Some(_) => built::built(&supplies, &footprints, &footprint_index, &measure),
+            Some(_) => {
+                let areas: Vec<Option<f64>> = overlaps
+                    .iter()
+                    .map(|o| o.as_ref().ok().map(|o| o.area_m2))
+                    .collect();
+                built::built_with_areas(&supplies, &areas, &footprints, &footprint_index, &measure)
+            }
             None => vec![],
         };
         progress.inc(supplies.len() as u64);

@@ -49,10 +49,24 @@ pub fn built(
     index: &ParcelIndex,
     m: &Measure,
 ) -> Vec<Result<Built, String>> {
+    built_with_areas(supplies, &[], footprints, index, m)
+}
+
+/// [`built`], with the supplies' areas under `m` where already measured (`areas[i]` for
+/// `supplies[i]`; missing or `None` ones are measured here): the audit has them from the link
+/// check, and the ellipsoidal area of a supply is as dear as one of its differences.
+pub fn built_with_areas(
+    supplies: &[Supply],
+    areas: &[Option<f64>],
+    footprints: &[Footprint],
+    index: &ParcelIndex,
+    m: &Measure,
+) -> Vec<Result<Built, String>> {
     let dates = observation_dates(footprints);
     supplies
         .par_iter()
-        .map(|s| {
+        .enumerate()
+        .map(|(i, s)| {
             guarded(|| {
                 let g = s.geometry();
                 let cands: Vec<&Footprint> = match g.bounding_rect() {
@@ -63,7 +77,7 @@ pub fn built(
                         .collect(),
                     None => vec![],
                 };
-                let area = m.area(g);
+                let area = areas.get(i).copied().flatten().unwrap_or_else(|| m.area(g));
                 let all: Vec<_> = cands.iter().map(|f| f.geometry()).collect();
                 let built_m2 = covered(m, g, area, &all);
                 let by_date = if dates.len() >= 2 {
