@@ -72,10 +72,14 @@ pub fn difference_of_union(
     // a valid multipolygon have disjoint interiors, so the difference can be taken part by part,
     // which gives the right answer there; should that too be wrong, the engine's failure is
     // raised (and `guarded` makes it the feature's rejection) rather than a wrong area reported.
-    let slack = snap_slack(&local_target, &local_cutters);
-    let too_big = |g: &MultiPolygon<f64>, of: &MultiPolygon<f64>| area(g) > area(of) + slack;
-    let rest = if too_big(&rest, &local_target) && local_target.0.len() > 1 {
-        let by_part: MultiPolygon<f64> = local_target
+    let target_area = area(&local_target);
+    // The slack (a pass over every ring) is only worked out for a result larger than its target.
+    let too_big = |g: &MultiPolygon<f64>| {
+        let a = area(g);
+        a > target_area && a > target_area + snap_slack(&local_target, target_area, &local_cutters)
+    };
+    let rest = if local_target.0.len() > 1 && too_big(&rest) {
+        local_target
             .0
             .iter()
             .flat_map(|p| {
@@ -83,16 +87,14 @@ pub fn difference_of_union(
                     .difference_with_fill_rule(&local_cutters, FillRule::NonZero)
                     .0
             })
-            .collect();
-        by_part
+            .collect()
     } else {
         rest
     };
-    if too_big(&rest, &local_target) {
+    if too_big(&rest) {
         panic!(
-            "the geometry engine's difference ({:.3} m²) exceeds its target ({:.3} m²)",
+            "the geometry engine's difference ({:.3} m²) exceeds its target ({target_area:.3} m²)",
             area(&rest),
-            area(&local_target)
         );
     }
     rest.translate(o.x, o.y)
@@ -101,7 +103,7 @@ pub fn difference_of_union(
 /// How much an operation's result may exceed its exact area through i_overlay's snapping: every
 /// vertex moves by at most one grid step, 2⁻²⁸ of the operation's extent (DEPS 1.2), so an area
 /// by at most perimeter × step (and 1e-9 of the target for the sums).
-fn snap_slack(target: &MultiPolygon<f64>, cutters: &MultiPolygon<f64>) -> f64 {
+fn snap_slack(target: &MultiPolygon<f64>, target_area: f64, cutters: &MultiPolygon<f64>) -> f64 {
     use geo::{Euclidean, Length};
     let rings = |g: &MultiPolygon<f64>| -> f64 {
         g.0.iter()
@@ -114,7 +116,7 @@ fn snap_slack(target: &MultiPolygon<f64>, cutters: &MultiPolygon<f64>) -> f64 {
         .filter_map(|g| g.bounding_rect())
         .map(|r| r.width().max(r.height()))
         .fold(0.0, f64::max);
-    area(target) * 1e-9 + (rings(target) + rings(cutters)) * extent * 2f64.powi(-28)
+    target_area * 1e-9 + (rings(target) + rings(cutters)) * extent * 2f64.powi(-28)
 }
 
 /// The intersection of two valid geometries.
