@@ -97,9 +97,9 @@ pub(crate) fn read(path: &Path, opts: &ReadOptions, input: &InputSettings) -> Re
     }
     sink.flush();
     // Coordinates read without the zone prefix are in the unprefixed twin of the declared CRS.
-    let (crs, file_crs) = match (&sink.shift, unprefixed(&top.crs)) {
-        (Some(_), Some((_, twin))) => (twin, Some(top.crs)),
-        _ => (top.crs, None),
+    let (crs, file_crs) = match sink.shift {
+        Some((_, twin)) => (twin, Some(top.crs)),
+        None => (top.crs, None),
     };
     let mut layer = assemble(opts, path, crs, &lookup, sink.converted);
     layer.file_crs = file_crs;
@@ -117,14 +117,13 @@ fn unprefixed(crs: &Crs) -> Option<(XShift, Crs)> {
     // EPSG:4513–4533 (3°) and 4491–4501 (6°) are followed by the same zones without prefix.
     let step = if zone.zone_width == 3 { 21 } else { 11 };
     let twin = GkZone::from_epsg(crs.epsg()? + step)?;
-    (twin.central_meridian == zone.central_meridian && !twin.prefixed)
-        .then(|| {
-            Some((
-                XShift::of_false_easting(zone.false_easting)?,
-                Crs::Epsg(twin.epsg),
-            ))
-        })
-        .flatten()
+    if twin.central_meridian != zone.central_meridian || twin.prefixed {
+        return None;
+    }
+    Some((
+        XShift::of_false_easting(zone.false_easting)?,
+        Crs::Epsg(twin.epsg),
+    ))
 }
 
 const UTF8_HINT: &str = "the file must be UTF-8 (convert GBK/GB18030 files first)";
@@ -172,9 +171,9 @@ struct Sink<'a> {
     converted: Vec<Outcome>,
     /// The first invalid UTF-8 sequence outside any feature.
     outside_bad_utf8: Option<BadByte>,
-    /// The zone prefix removed from eastings: set when the `crs` member, read before the
-    /// features, declares a zone-prefixed Gauss-Krüger CRS.
-    shift: Option<XShift>,
+    /// The zone prefix removed from eastings, and the CRS the coordinates are then in: set when
+    /// the `crs` member, read before the features, declares a zone-prefixed Gauss-Krüger CRS.
+    shift: Option<(XShift, Crs)>,
 }
 
 impl Sink<'_> {
@@ -195,7 +194,8 @@ impl Sink<'_> {
     }
 
     fn flush(&mut self) {
-        let (lookup, repair, shift) = (self.lookup, self.opts.repair, self.shift.as_ref());
+        let (lookup, repair) = (self.lookup, self.opts.repair);
+        let shift = self.shift.as_ref().map(|(shift, _)| shift);
         let batch = std::mem::take(&mut self.pending);
         self.pending_bytes = 0;
         let start = self.converted.len();
@@ -273,7 +273,7 @@ impl<'de> Visitor<'de> for TopSeed<'_, '_> {
                 "features" => {
                     self.sink.note_outside();
                     if !saw_features {
-                        self.sink.shift = unprefixed(&crs).map(|(shift, _)| shift);
+                        self.sink.shift = unprefixed(&crs);
                     }
                     map.next_value_seed(FeaturesSeed {
                         sink: &mut *self.sink,
