@@ -422,14 +422,12 @@ fn synth_gdal(
     };
     write_layers(&layers, &format, &target, Some(landaudit_synth::EPSG))
         .map_err(|e| anyhow::anyhow!("writing {}: {e}", args.out.display()))?;
-    let mut moved = vec![];
     for entry in
         std::fs::read_dir(&built).with_context(|| format!("listing {}", built.display()))?
     {
         let from = entry?.path();
         let to = args.out.join(from.file_name().unwrap_or_default());
         std::fs::rename(&from, &to).with_context(|| format!("writing {}", to.display()))?;
-        moved.push(to);
     }
     Ok(layers
         .iter()

@@ -11,7 +11,8 @@ use std::path::Path;
 
 use gdal::spatial_ref::{AxisMappingStrategy, SpatialRef};
 use gdal::vector::{
-    Feature, FieldDefn, LayerAccess, LayerOptions, OGRFieldType, OGRwkbGeometryType, ToGdal,
+    Feature, FieldDefn, FieldValue, LayerAccess, LayerOptions, OGRFieldType, OGRwkbGeometryType,
+    ToGdal,
 };
 use gdal::{Dataset, DriverManager};
 
@@ -33,14 +34,14 @@ pub fn srs_of_epsg(code: u32) -> Result<SpatialRef, String> {
 }
 
 /// Copies the polygon features of the GeoJSON file `src` into a new layer `name` of `ds`, fields
-/// typed as GDAL's GeoJSON driver reads them. Returns the number of features copied.
+/// typed as GDAL's GeoJSON driver reads them.
 pub fn copy_polygons(
     ds: &mut Dataset,
     name: &str,
     src: &Path,
     srs: Option<&SpatialRef>,
     options: &[&str],
-) -> Result<usize, String> {
+) -> Result<(), String> {
     let src_ds = Dataset::open(src).map_err(|e| format!("{}: {e}", src.display()))?;
     let mut src_layer = src_ds.layer(0).map_err(|e| e.to_string())?;
     let fields: Vec<(String, OGRFieldType::Type)> = src_layer
@@ -61,25 +62,35 @@ pub fn copy_polygons(
             .and_then(|d| d.add_to_layer(&layer))
             .map_err(|e| format!("field {n}: {e}"))?;
     }
-    let mut copied = 0;
     for (index, f) in src_layer.features().enumerate() {
         let mut out = Feature::new(layer.defn()).map_err(|e| e.to_string())?;
         for (i, (field_name, _)) in fields.iter().enumerate() {
             let field_error =
                 |e: gdal::errors::GdalError| format!("feature {index}, field {field_name}: {e}");
             // The gdal crate has no "is set" test, and reads a field the feature does not set
-            // as 0 (numbers) or an error (dates); GDAL's text of such a field is empty, while a
-            // set number or date never is. Empty text stays unset.
-            let text = f.field_as_string(i).map_err(field_error)?;
-            if text.as_deref().is_none_or(str::is_empty) {
-                continue;
-            }
+            // as 0 (numbers), an empty text, or an error (dates). GDAL's text of an unset field
+            // is empty, of a set number or date never: numbers are kept only with a text.
+            // Empty text stays unset.
+            let text = || -> Result<Option<String>, String> {
+                let t = f.field_as_string(i).map_err(field_error)?;
+                Ok(t.filter(|t| !t.is_empty()))
+            };
             match f.field(i) {
-                Ok(Some(v)) => out.set_field(i, &v).map_err(field_error)?,
                 Ok(None) => {}
-                Err(_) => out
-                    .set_field_string(i, text.as_deref().unwrap_or_default())
-                    .map_err(field_error)?,
+                Ok(Some(FieldValue::StringValue(t))) if t.is_empty() => {}
+                Ok(Some(v @ FieldValue::StringValue(_))) => {
+                    out.set_field(i, &v).map_err(field_error)?;
+                }
+                Ok(Some(v)) => {
+                    if text()?.is_some() {
+                        out.set_field(i, &v).map_err(field_error)?;
+                    }
+                }
+                Err(_) => {
+                    if let Some(t) = text()? {
+                        out.set_field_string(i, &t).map_err(field_error)?;
+                    }
+                }
             }
         }
         if let Some(g) = f.geometry() {
@@ -94,20 +105,19 @@ pub fn copy_polygons(
         }
         out.create(&layer)
             .map_err(|e| format!("feature {index}: {e}"))?;
-        copied += 1;
     }
-    Ok(copied)
+    Ok(())
 }
 
 /// Writes the GeoJSON layers `layers` (name, file) in `format`: `target` is the GeoPackage file,
 /// or the folder of the Shapefiles (`NAME.shp` …). Every layer is copied in one transaction
-/// (GeoPackage). Returns the files written.
+/// (GeoPackage).
 pub fn write_layers(
     layers: &[(String, std::path::PathBuf)],
     format: &VectorFormat,
     target: &Path,
     epsg: Option<u32>,
-) -> Result<Vec<std::path::PathBuf>, String> {
+) -> Result<(), String> {
     let srs = epsg.map(srs_of_epsg).transpose()?;
     match format {
         VectorFormat::GeoPackage => {
@@ -124,13 +134,12 @@ pub fn write_layers(
             }
             txn.commit().map_err(|e| format!("cannot commit: {e}"))?;
             ds.close().map_err(|e| format!("cannot close: {e}"))?;
-            Ok(vec![target.to_path_buf()])
+            Ok(())
         }
         VectorFormat::Shapefile(code_page) => {
             let driver =
                 DriverManager::get_driver_by_name("ESRI Shapefile").map_err(|e| e.to_string())?;
             let encoding = format!("ENCODING={code_page}");
-            let mut written = vec![];
             for (name, src) in layers {
                 let path = target.join(format!("{name}.shp"));
                 let mut ds = driver
@@ -139,9 +148,8 @@ pub fn write_layers(
                 copy_polygons(&mut ds, name, src, srs.as_ref(), &[&encoding])
                     .map_err(|e| format!("layer {name}: {e}"))?;
                 ds.close().map_err(|e| format!("cannot close: {e}"))?;
-                written.push(path);
             }
-            Ok(written)
+            Ok(())
         }
     }
 }

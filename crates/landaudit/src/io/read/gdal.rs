@@ -553,14 +553,17 @@ type Parts = Vec<Vec<Vec<Coord<f64>>>>;
 /// both; Z and M are dropped (the caller notes it).
 fn curved_parts(g: &Geometry) -> std::result::Result<(Parts, usize), String> {
     let mut arcs = 0;
-    let polygons: Vec<Geometry> = match geometry_type_flatten(g.geometry_type()) {
-        OGRwkbGeometryType::wkbMultiSurface => (0..g.geometry_count())
-            .map(|i| g.get_geometry(i).clone())
-            .collect(),
-        _ => vec![g.clone()],
-    };
-    let mut parts = Vec::with_capacity(polygons.len());
-    for p in &polygons {
+    let multi = geometry_type_flatten(g.geometry_type()) == OGRwkbGeometryType::wkbMultiSurface;
+    let count = if multi { g.geometry_count() } else { 1 };
+    let mut parts = Vec::with_capacity(count);
+    for k in 0..count {
+        let member;
+        let p: &Geometry = if multi {
+            member = g.get_geometry(k);
+            &member
+        } else {
+            g
+        };
         match geometry_type_flatten(p.geometry_type()) {
             OGRwkbGeometryType::wkbPolygon | OGRwkbGeometryType::wkbCurvePolygon => {}
             _ => {
