@@ -1,47 +1,51 @@
 //! Streaming GeoJSON reader.
 //!
-//! The FeatureCollection is walked with serde (no JSON text held whole): `type`, `crs` and
+//! The FeatureCollection is walked member by member (no JSON text held whole): `type`, `crs` and
 //! `features` may come in any order and `bbox` or other foreign members are skipped, which
-//! `geojson::FeatureReader` cannot do (DEPS 1.4, georust/geojson#207). Each feature is first taken
-//! as raw JSON text, so a malformed feature becomes a [`Rejection`](crate::Rejection) while the rest of the file is
-//! still read; only broken JSON syntax (a truncated file) stops the read, with line and column.
-//! Features are converted and validated in parallel batches.
+//! `geojson::FeatureReader` cannot do (DEPS 1.4, georust/geojson#207). The splitter (`split.rs`)
+//! cuts each feature out of the byte stream as text; batches of features are then parsed,
+//! converted and validated in parallel, so a malformed feature becomes a
+//! [`Rejection`](crate::Rejection) while the rest of the file is still read. Only broken JSON
+//! between the features, or brackets that do not match (a truncated file), stops the read, with
+//! line and column.
 //!
 //! What one bad feature costs (never the file, never a panic):
 //!
 //! | in the feature | outcome |
 //! |---|---|
+//! | broken JSON syntax that keeps the brackets balanced (a missing colon, a bare word) | rejected |
 //! | null, empty or non-polygon geometry; an unclosed or short ring | rejected |
 //! | an invalid polygon (self-intersection, bad hole, overlapping parts) | rejected (repaired with `repair`) |
 //! | a ring of fewer than 3 distinct positions | rejected (dropped with `repair`) |
 //! | a position of fewer than 2 numbers; a coordinate beyond ±1e9 or f64 (`1e999`) | rejected |
-//! | nesting deeper than serde_json's limit of 128 in the geometry | rejected |
+//! | coordinates nested deeper than a multipolygon's | rejected |
 //! | a panic inside the geometry engine | rejected, with the panic message |
 //! | invalid UTF-8 (e.g. a GBK-encoded name) | warning, read as U+FFFD; rejected if in the id |
 //! | a number out of f64 range in an attribute | kept as text: the field reader warns |
 //!
 //! `-0` is read as `0` (see `parse_polygons`), and a UTF-8 byte-order mark is skipped.
 //!
-//! What stops the read, with one line naming the file: broken JSON syntax (with line and column),
-//! a top level that is not a FeatureCollection, a feature larger than `[input] max_feature_bytes`
-//! (refused before it is buffered whole, see `limits.rs`), a file larger than `max_file_bytes`, and
-//! invalid UTF-8 outside the features.
+//! What stops the read, with one line naming the file: broken JSON outside the features or
+//! unbalanced brackets (with line and column), a top level that is not a FeatureCollection, a
+//! feature larger than `[input] max_feature_bytes` (refused before it is buffered whole), a file
+//! larger than `max_file_bytes`, and invalid UTF-8 outside the features.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
-use std::fmt;
 use std::fs::File;
+use std::io::Read;
 use std::path::Path;
 
 use geo::MultiPolygon;
 use rayon::prelude::*;
 use serde::Deserialize;
-use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::de::{DeserializeOwned, IgnoredAny};
 use serde_json::value::RawValue;
 
 use super::coords::{self, XShift};
 use super::feature::{FieldLookup, Notes, Outcome, finish};
-use super::limits::{BadByte, GuardedReader, Meter, Refusal, Unit};
 use super::rings::polygons_from_parts;
+use super::split::{BadByte, Splitter, Stop, Unit, line_column, offset_of};
 use super::{ReadOptions, assemble};
 use crate::config::InputSettings;
 use crate::crs::Crs;
@@ -51,7 +55,7 @@ use crate::overlay::guarded;
 
 /// Features converted per parallel batch, at most.
 const BATCH: usize = 4096;
-/// Raw JSON text converted per parallel batch, at most: with features of up to
+/// Feature text converted per parallel batch, at most: with features of up to
 /// `max_feature_bytes` each, a batch of 4096 could otherwise hold gigabytes.
 const BATCH_BYTES: usize = 32 << 20;
 
@@ -67,39 +71,24 @@ pub(crate) fn read(path: &Path, opts: &ReadOptions, input: &InputSettings) -> Re
             ));
         }
     }
-    let meter = Meter::new(input.max_feature_bytes);
-    let reader = GuardedReader::new(file, meter.clone(), input.max_file_bytes);
     let lookup = FieldLookup::new(opts.kind, opts.fields, opts.all_fields);
     let mut sink = Sink {
         opts,
         lookup: &lookup,
-        meter: &meter,
-        pending: Vec::with_capacity(BATCH),
-        pending_bytes: 0,
+        text: Vec::new(),
+        spans: Vec::with_capacity(BATCH),
         next_index: 0,
         converted: Vec::new(),
-        outside_bad_utf8: None,
         shift: None,
     };
-    let mut de = serde_json::Deserializer::from_reader(reader);
-    let top = TopSeed { sink: &mut sink }
-        .deserialize(&mut de)
-        .and_then(|top| de.end().map(|_| top))
-        .map_err(|e| read_error(path, &meter, e))?;
-    if let Some(b) = sink.outside_bad_utf8.or_else(|| meter.take_bad_utf8()) {
-        return Err(geojson_error(
-            path,
-            format!(
-                "invalid UTF-8 (byte 0x{:02X} at byte {}) outside the features; {UTF8_HINT}",
-                b.byte, b.offset
-            ),
-        ));
-    }
+    let mut split = Splitter::new(file, input.max_file_bytes);
+    let crs = walk(&mut split, &mut sink, input.max_feature_bytes)
+        .map_err(|stop| stop_error(path, stop))?;
     sink.flush();
     // Coordinates read without the zone prefix are in the unprefixed twin of the declared CRS.
     let (crs, file_crs) = match sink.shift {
-        Some((_, twin)) => (twin, Some(top.crs)),
-        None => (top.crs, None),
+        Some((_, twin)) => (twin, Some(crs)),
+        None => (crs, None),
     };
     let mut layer = assemble(opts, path, crs, &lookup, sink.converted);
     layer.file_crs = file_crs;
@@ -135,11 +124,11 @@ fn geojson_error(path: &Path, message: String) -> Error {
     }
 }
 
-/// The error that stopped the parser, in the words of what actually went wrong: a limit the
-/// reader enforced, an I/O failure, or the JSON error with its line and column.
-fn read_error(path: &Path, meter: &Meter, e: serde_json::Error) -> Error {
-    match meter.refusal() {
-        Some(Refusal::UnitTooLarge { unit, limit, .. }) => {
+/// The error that stopped the read, in the words of what actually went wrong: a limit the
+/// reader enforced, an I/O failure, or broken JSON with its line and column.
+fn stop_error(path: &Path, stop: Stop) -> Error {
+    match stop {
+        Stop::TooLarge { unit, limit } => {
             let what = match unit {
                 Unit::Feature(i) => format!("feature {i}"),
                 Unit::Member(m) => m.to_string(),
@@ -152,103 +141,74 @@ fn read_error(path: &Path, meter: &Meter, e: serde_json::Error) -> Error {
                 ),
             )
         }
-        Some(Refusal::FileTooLarge { limit }) => geojson_error(
+        Stop::FileTooLarge { limit } => geojson_error(
             path,
             format!("the file is larger than [input] max_file_bytes = {limit}"),
         ),
-        None if e.is_io() => Error::io(path, e.into()),
-        None => geojson_error(path, e.to_string()),
-    }
-}
-
-struct Sink<'a> {
-    opts: &'a ReadOptions<'a>,
-    lookup: &'a FieldLookup,
-    meter: &'a Meter,
-    pending: Vec<(Box<RawValue>, Option<BadByte>)>,
-    pending_bytes: usize,
-    next_index: usize,
-    converted: Vec<Outcome>,
-    /// The first invalid UTF-8 sequence outside any feature.
-    outside_bad_utf8: Option<BadByte>,
-    /// The zone prefix removed from eastings, and the CRS the coordinates are then in: set when
-    /// the `crs` member, read before the features, declares a zone-prefixed Gauss-Krüger CRS.
-    shift: Option<(XShift, Crs)>,
-}
-
-impl Sink<'_> {
-    fn push(&mut self, raw: Box<RawValue>, bad_utf8: Option<BadByte>) {
-        self.pending_bytes += raw.get().len();
-        self.pending.push((raw, bad_utf8));
-        self.next_index += 1;
-        if self.pending.len() >= BATCH || self.pending_bytes >= BATCH_BYTES {
-            self.flush();
+        Stop::Io(e) => Error::io(path, e),
+        Stop::Utf8(b) => geojson_error(
+            path,
+            format!(
+                "invalid UTF-8 (byte 0x{:02X} at byte {}) outside the features; {UTF8_HINT}",
+                b.byte, b.offset
+            ),
+        ),
+        Stop::Syntax { message, offset } => {
+            // Lines are counted only now, from the file again: the reading loop never does.
+            match File::open(path).and_then(|f| line_column(f, offset)) {
+                Ok((line, column)) => {
+                    geojson_error(path, format!("{message} at line {line} column {column}"))
+                }
+                Err(_) => geojson_error(path, format!("{message} at byte {offset}")),
+            }
         }
     }
+}
 
-    /// Notes invalid UTF-8 read since the last call outside any feature.
-    fn note_outside(&mut self) {
-        if let Some(b) = self.meter.take_bad_utf8() {
-            self.outside_bad_utf8.get_or_insert(b);
+/// Walks the top-level object: its members in any order, the features handed to `sink`.
+/// Returns the declared CRS.
+fn walk<R: Read>(
+    s: &mut Splitter<R>,
+    sink: &mut Sink,
+    limit: u64,
+) -> std::result::Result<Crs, Stop> {
+    s.skip_bom()?;
+    match s.peek()? {
+        Some(b'{') => s.bump(),
+        Some(_) => {
+            let (text, _) = s.value(Unit::Member("the top level"), limit, "a value")?;
+            let what = json_kind(&String::from_utf8_lossy(text));
+            return Err(Stop::Syntax {
+                message: format!(
+                    "invalid type: {what}, expected a GeoJSON FeatureCollection object"
+                ),
+                offset: 0,
+            });
         }
+        None => return Err(s.syntax("EOF while parsing a value")),
     }
-
-    fn flush(&mut self) {
-        let (lookup, repair) = (self.lookup, self.opts.repair);
-        let shift = self.shift.as_ref().map(|(shift, _)| shift);
-        let batch = std::mem::take(&mut self.pending);
-        self.pending_bytes = 0;
-        let start = self.converted.len();
-        let out: Vec<Outcome> = batch
-            .par_iter()
-            .enumerate()
-            .map(|(i, (raw, bad))| {
-                guarded(|| convert_feature(start + i, raw.get(), *bad, lookup, repair, shift))
-                    .unwrap_or_else(|e| Err((None, e)))
-            })
-            .collect();
-        self.converted.extend(out);
-    }
-}
-
-struct Top {
-    crs: Crs,
-}
-
-struct TopSeed<'s, 'a> {
-    sink: &'s mut Sink<'a>,
-}
-
-impl<'de> DeserializeSeed<'de> for TopSeed<'_, '_> {
-    type Value = Top;
-    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> std::result::Result<Top, D::Error> {
-        d.deserialize_map(self)
-    }
-}
-
-impl<'de> Visitor<'de> for TopSeed<'_, '_> {
-    type Value = Top;
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("a GeoJSON FeatureCollection object")
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> std::result::Result<Top, A::Error> {
-        let mut ty: Option<String> = None;
-        let mut crs = Crs::Rfc7946;
-        let mut saw_features = false;
-        let meter = self.sink.meter;
-        // Every top-level member but `features` is one bounded unit (key, then value): the
-        // reader keeps `type` and `crs` in memory, and a runaway foreign member is a broken file.
+    let mut ty: Option<String> = None;
+    let mut crs = Crs::Rfc7946;
+    let mut saw_features = false;
+    if s.peek()? == Some(b'}') {
+        s.bump();
+    } else {
         loop {
-            meter.begin(Unit::Member("a member name"));
-            let key = map.next_key::<String>()?;
-            meter.end();
-            let Some(key) = key else { break };
+            match s.peek()? {
+                Some(b'"') => {}
+                Some(_) => return Err(s.syntax("key must be a string")),
+                None => return Err(s.syntax("EOF while parsing an object")),
+            }
+            let key: String = member(s, Unit::Member("a member name"), limit)?;
+            match s.peek()? {
+                Some(b':') => s.bump(),
+                Some(_) => return Err(s.syntax("expected `:`")),
+                None => return Err(s.syntax("EOF while parsing an object")),
+            }
             match key.as_str() {
                 "type" => {
-                    meter.begin(Unit::Member("member \"type\""));
-                    let t: String = map.next_value()?;
-                    meter.end();
+                    let at = s.offset();
+                    let t: String = member(s, Unit::Member("member \"type\""), limit)?;
                     if t != "FeatureCollection" {
                         let what = match t.as_str() {
                             "Feature" => " (a single feature)",
@@ -256,81 +216,180 @@ impl<'de> Visitor<'de> for TopSeed<'_, '_> {
                             | "MultiLineString" | "GeometryCollection" => " (a bare geometry)",
                             _ => "",
                         };
-                        return Err(de::Error::custom(format!(
-                            "top-level type is {t:?}{what}, expected \"FeatureCollection\""
-                        )));
+                        return Err(Stop::Syntax {
+                            message: format!(
+                                "top-level type is {t:?}{what}, expected \"FeatureCollection\""
+                            ),
+                            offset: at,
+                        });
                     }
                     ty = Some(t);
                 }
                 "crs" => {
-                    meter.begin(Unit::Member("member \"crs\""));
-                    let v: serde_json::Value = map.next_value()?;
-                    meter.end();
+                    let v: serde_json::Value = member(s, Unit::Member("member \"crs\""), limit)?;
                     if !v.is_null() {
                         crs = Crs::from_member(&v);
                     }
                 }
                 "features" => {
-                    self.sink.note_outside();
                     if !saw_features {
-                        self.sink.shift = unprefixed(&crs);
+                        sink.shift = unprefixed(&crs);
                     }
-                    map.next_value_seed(FeaturesSeed {
-                        sink: &mut *self.sink,
-                    })?;
+                    features(s, sink, limit)?;
                     saw_features = true;
                 }
                 _ => {
-                    meter.begin(Unit::Member("a foreign member"));
-                    map.next_value::<IgnoredAny>()?;
-                    meter.end();
+                    member::<IgnoredAny, _>(s, Unit::Member("a foreign member"), limit)?;
                 }
             }
+            match s.peek()? {
+                Some(b',') => s.bump(),
+                Some(b'}') => {
+                    s.bump();
+                    break;
+                }
+                Some(_) => return Err(s.syntax("expected `,` or `}`")),
+                None => return Err(s.syntax("EOF while parsing an object")),
+            }
         }
-        self.sink.note_outside();
-        if ty.is_none() {
-            return Err(de::Error::custom(
-                "no \"type\": \"FeatureCollection\" member",
-            ));
+    }
+    if s.peek()?.is_some() {
+        return Err(s.syntax("trailing characters"));
+    }
+    if ty.is_none() {
+        return Err(s.syntax("no \"type\": \"FeatureCollection\" member"));
+    }
+    if !saw_features {
+        return Err(s.syntax("no \"features\" array"));
+    }
+    Ok(crs)
+}
+
+/// The next value, parsed as a `T` (a top-level member: never a feature).
+fn member<T: DeserializeOwned, R: Read>(
+    s: &mut Splitter<R>,
+    unit: Unit,
+    limit: u64,
+) -> std::result::Result<T, Stop> {
+    let (bytes, at) = s.value(unit, limit, "an object")?;
+    let text = std::str::from_utf8(bytes).map_err(|e| {
+        let k = e.valid_up_to();
+        Stop::Utf8(BadByte {
+            offset: at + k as u64,
+            byte: bytes[k],
+        })
+    })?;
+    serde_json::from_str(text).map_err(|e| {
+        let message = e.to_string();
+        let message = match message.rfind(" at line ") {
+            Some(k) => message[..k].to_string(),
+            None => message,
+        };
+        Stop::Syntax {
+            message,
+            offset: at + offset_of(bytes, e.line(), e.column()) as u64,
         }
-        if !saw_features {
-            return Err(de::Error::custom("no \"features\" array"));
+    })
+}
+
+/// The `features` array: each element is cut out and handed to `sink`.
+fn features<R: Read>(
+    s: &mut Splitter<R>,
+    sink: &mut Sink,
+    limit: u64,
+) -> std::result::Result<(), Stop> {
+    match s.peek()? {
+        Some(b'[') => s.bump(),
+        Some(_) => {
+            let at = s.offset();
+            let (text, _) = s.value(Unit::Member("member \"features\""), limit, "an object")?;
+            let what = json_kind(&String::from_utf8_lossy(text));
+            return Err(Stop::Syntax {
+                message: format!("invalid type: {what}, expected an array of features"),
+                offset: at,
+            });
         }
-        Ok(Top { crs })
+        None => return Err(s.syntax("EOF while parsing an object")),
+    }
+    if s.peek()? == Some(b']') {
+        s.bump();
+        return Ok(());
+    }
+    loop {
+        let (text, at) = s.value(Unit::Feature(sink.next_index), limit, "a list")?;
+        sink.push(text, at);
+        match s.peek()? {
+            Some(b',') => s.bump(),
+            Some(b']') => {
+                s.bump();
+                return Ok(());
+            }
+            Some(_) => return Err(s.syntax("expected `,` or `]`")),
+            None => return Err(s.syntax("EOF while parsing a list")),
+        }
     }
 }
 
-struct FeaturesSeed<'s, 'a> {
-    sink: &'s mut Sink<'a>,
+/// Features waiting to be converted, as one block of text, and what they became.
+struct Sink<'a> {
+    opts: &'a ReadOptions<'a>,
+    lookup: &'a FieldLookup,
+    /// The pending features' bytes, one after the other.
+    text: Vec<u8>,
+    /// Each pending feature: its end in `text` and its offset in the file.
+    spans: Vec<(usize, u64)>,
+    next_index: usize,
+    converted: Vec<Outcome>,
+    /// The zone prefix removed from eastings, and the CRS the coordinates are then in: set when
+    /// the `crs` member, read before the features, declares a zone-prefixed Gauss-Krüger CRS.
+    shift: Option<(XShift, Crs)>,
 }
 
-impl<'de> DeserializeSeed<'de> for FeaturesSeed<'_, '_> {
-    type Value = ();
-    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> std::result::Result<(), D::Error> {
-        d.deserialize_seq(self)
-    }
-}
-
-impl<'de> Visitor<'de> for FeaturesSeed<'_, '_> {
-    type Value = ();
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("an array of features")
-    }
-
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> std::result::Result<(), A::Error> {
-        let meter = self.sink.meter;
-        loop {
-            // The unit starts before the separator: the parser peeks at the feature's first byte
-            // while looking for the next element.
-            self.sink.note_outside();
-            meter.begin(Unit::Feature(self.sink.next_index));
-            let raw = seq.next_element::<Box<RawValue>>()?;
-            meter.end();
-            let Some(raw) = raw else { break };
-            let bad = meter.take_bad_utf8();
-            self.sink.push(raw, bad);
+impl Sink<'_> {
+    fn push(&mut self, feature: &[u8], offset: u64) {
+        self.text.extend_from_slice(feature);
+        self.spans.push((self.text.len(), offset));
+        self.next_index += 1;
+        if self.spans.len() >= BATCH || self.text.len() >= BATCH_BYTES {
+            self.flush();
         }
-        Ok(())
+    }
+
+    fn flush(&mut self) {
+        let (lookup, repair) = (self.lookup, self.opts.repair);
+        let shift = self.shift.as_ref().map(|(shift, _)| shift);
+        let start = self.converted.len();
+        let text = &self.text;
+        let spans = &self.spans;
+        let out: Vec<Outcome> = (0..spans.len())
+            .into_par_iter()
+            .map(|i| {
+                let from = if i == 0 { 0 } else { spans[i - 1].0 };
+                let (bytes, offset) = (&text[from..spans[i].0], spans[i].1);
+                let (text, bad) = utf8(bytes, offset);
+                guarded(|| convert_feature(start + i, &text, bad, lookup, repair, shift))
+                    .unwrap_or_else(|e| Err((None, e)))
+            })
+            .collect();
+        self.converted.extend(out);
+        self.text.clear();
+        self.spans.clear();
+    }
+}
+
+/// A feature's bytes as text, every invalid UTF-8 sequence replaced by U+FFFD (as
+/// `String::from_utf8_lossy` does), with the first one's file position.
+fn utf8(bytes: &[u8], offset: u64) -> (Cow<'_, str>, Option<BadByte>) {
+    match std::str::from_utf8(bytes) {
+        Ok(t) => (Cow::Borrowed(t), None),
+        Err(e) => {
+            let k = e.valid_up_to();
+            let bad = BadByte {
+                offset: offset + k as u64,
+                byte: bytes[k],
+            };
+            (String::from_utf8_lossy(bytes), Some(bad))
+        }
     }
 }
 

@@ -7,7 +7,7 @@
 //! - `coords`: GeoJSON coordinates from their text (zone prefixes removed exactly);
 //! - `rings`: positions and rings to polygons, for every format;
 //! - `arcs` (feature `gdal`): circular arcs of curved polygons to line segments;
-//! - `limits`: the byte limits of `[input]` on a GeoJSON stream.
+//! - `split`: GeoJSON values cut out of the byte stream, under the byte limits of `[input]`.
 //!
 //! Whatever the format, a read yields a [`Layer`]: the valid parcels and the rejected, repaired
 //! and warned features, with `read = parcels + rejected`.
@@ -19,8 +19,8 @@ pub(crate) mod feature;
 #[cfg(feature = "gdal")]
 mod gdal;
 pub mod geojson;
-mod limits;
 pub(crate) mod rings;
+mod split;
 
 use std::collections::HashMap;
 use std::path::Path;
