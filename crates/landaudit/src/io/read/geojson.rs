@@ -770,6 +770,51 @@ mod tests {
     }
 
     #[test]
+    fn broken_json_inside_a_feature_costs_that_feature() {
+        // A missing colon and a bare word: the brackets still balance, so the features around
+        // them are read and the broken ones are rejected with serde's words.
+        let text = fc(&[
+            feat("A", SQUARE),
+            feat("B", SQUARE).replace(r#""type":"Feature""#, r#""type" "Feature""#),
+            feat("C", SQUARE).replace(r#""PZRQ":"2020-01-01""#, r#""PZRQ":yesterday"#),
+            feat("D", SQUARE),
+        ]);
+        let l = read_str(&text, LayerKind::Approvals, false).unwrap();
+        assert_eq!(l.read, 4);
+        let ids: Vec<_> = l.parcels.iter().map(|p| p.id.as_str()).collect();
+        assert_eq!(ids, ["A", "D"]);
+        let r: Vec<_> = l
+            .rejections
+            .iter()
+            .map(|r| (r.index, r.reason.as_str()))
+            .collect();
+        assert_eq!(r.len(), 2, "{r:?}");
+        assert_eq!(r[0].0, 1);
+        assert!(r[0].1.contains("expected `:`"), "{}", r[0].1);
+        assert_eq!(r[1].0, 2);
+        assert!(r[1].1.contains("expected value"), "{}", r[1].1);
+
+        // Between the features, broken JSON stops the read with its line and column.
+        let text = fc(&[feat("A", SQUARE), feat("B", SQUARE)]).replace("}},{", "}}\n;{");
+        let e = read_str(&text, LayerKind::Approvals, false)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("expected `,` or `]` at line 2 column 1"), "{e}");
+        // So do brackets that do not match, at the bracket.
+        let text = fc(&[feat("A", SQUARE).replace("[[[0,0]", "[[{0,0]")]);
+        let e = read_str(&text, LayerKind::Approvals, false)
+            .unwrap_err()
+            .to_string();
+        let at = text.find("0]").unwrap() + 2;
+        assert!(
+            e.contains(&format!(
+                "unbalanced brackets: `]` closes nothing that is open at line 1 column {at}"
+            )),
+            "{e}"
+        );
+    }
+
+    #[test]
     fn a_json_array_is_not_a_feature() {
         let l = read_str(
             &fc(&[r#"["Feature", null, {"PZWH": "A"}]"#.to_string()]),
