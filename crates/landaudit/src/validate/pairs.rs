@@ -24,6 +24,9 @@ impl RTreeObject for Boxed {
     }
 }
 
+/// Up to this many rectangles every pair is tried: cheaper than building a tree.
+const SMALL: usize = 8;
+
 fn is_finite(r: &Rect<f64>) -> bool {
     [r.min().x, r.min().y, r.max().x, r.max().y]
         .iter()
@@ -36,6 +39,20 @@ fn is_finite(r: &Rect<f64>) -> bool {
 /// tried against every other with geo's own test.
 pub(super) fn meeting_pairs(rects: &[Option<Rect<f64>>]) -> Vec<Vec<usize>> {
     let mut later = vec![Vec::new(); rects.len()];
+    if rects.len() <= SMALL {
+        // Most polygons have no hole and most multipolygons one part: no tree for those.
+        for (i, r) in rects.iter().enumerate() {
+            let Some(r) = r else { continue };
+            for (j, o) in rects.iter().enumerate().skip(i + 1) {
+                if let Some(o) = o
+                    && r.intersects(o)
+                {
+                    later[i].push(j);
+                }
+            }
+        }
+        return later;
+    }
     let mut finite = Vec::with_capacity(rects.len());
     for (index, r) in rects.iter().enumerate() {
         let Some(r) = r else { continue };
@@ -94,18 +111,26 @@ mod tests {
             rect(f64::NAN, 0., 1., 1.),
             rect(-f64::INFINITY, 5.5, 0.0, 5.6),
         ];
-        let got = meeting_pairs(&rects);
-        let mut want = vec![Vec::new(); rects.len()];
-        for i in 0..rects.len() {
-            for j in i + 1..rects.len() {
-                if let (Some(a), Some(b)) = (&rects[i], &rects[j])
-                    && a.intersects(b)
-                {
-                    want[i].push(j);
+        // The same rectangles alone (tried pair by pair) and among 40 more (through the tree).
+        let mut many = rects.clone();
+        for k in 0..40 {
+            let (x, y) = ((k % 7) as f64 * 0.9, (k / 7) as f64 * 0.8);
+            many.push(rect(x, y, x + 1.0, y + 0.5));
+        }
+        for rects in [&rects, &many] {
+            let got = meeting_pairs(rects);
+            let mut want = vec![Vec::new(); rects.len()];
+            for i in 0..rects.len() {
+                for j in i + 1..rects.len() {
+                    if let (Some(a), Some(b)) = (&rects[i], &rects[j])
+                        && a.intersects(b)
+                    {
+                        want[i].push(j);
+                    }
                 }
             }
+            assert_eq!(got, want);
+            assert!(want[0].contains(&1));
         }
-        assert_eq!(got, want);
-        assert!(want[0].contains(&1));
     }
 }
