@@ -89,7 +89,14 @@ pub fn built_with_areas(
                                 .filter(|f| f.rq == Some(*d))
                                 .map(|f| f.geometry())
                                 .collect();
-                            (*d, covered(m, g, area, &on))
+                            // All candidates of one date (the usual case): the same
+                            // footprints as `all`, so the same cover, measured once.
+                            let m2 = if on.len() == all.len() {
+                                built_m2
+                            } else {
+                                covered(m, g, area, &on)
+                            };
+                            (*d, m2)
                         })
                         .collect()
                 } else {
