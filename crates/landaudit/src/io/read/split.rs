@@ -23,7 +23,7 @@
 
 use std::io::{self, Read};
 
-/// Bytes read from the file per block, at least.
+/// Room the buffer keeps for each read once it has grown (it starts at 64 KiB).
 const BLOCK: usize = 1 << 22;
 
 /// A UTF-8 byte-order mark, skipped at the start of a file.
@@ -127,13 +127,18 @@ impl<R: Read> Splitter<R> {
         if self.eof {
             return Ok((0, false));
         }
-        // Move the kept bytes to the front; grow when they fill most of the buffer.
-        self.buf.copy_within(keep..self.end, 0);
-        self.end -= keep;
-        self.pos -= keep;
-        self.base += keep as u64;
-        if self.buf.len() < self.end + BLOCK {
-            self.buf.resize(self.end + BLOCK, 0);
+        // Move the kept bytes to the front; when little room is left, double the buffer (from
+        // 64 KiB, so that a small file costs a small buffer; to at least `BLOCK` per read).
+        if keep > 0 {
+            self.buf.copy_within(keep..self.end, 0);
+            self.end -= keep;
+            self.pos -= keep;
+            self.base += keep as u64;
+        }
+        let block = self.buf.len().clamp(1 << 16, BLOCK);
+        if self.buf.len() - self.end < block {
+            let len = (self.end + block).max(2 * self.buf.len());
+            self.buf.resize(len, 0);
         }
         let mut got = 0;
         while got == 0 {
