@@ -15,6 +15,7 @@ use rayon::prelude::*;
 use crate::cgcs2000::{Cgcs2000Crs, GkZone, reproject, to_lonlat};
 use crate::crs::{Crs, CrsKind};
 use crate::error::{Error, Result};
+use crate::io::read::union;
 use crate::layer::Layer;
 
 /// The frame of a run.
@@ -28,17 +29,14 @@ pub struct Frame {
     pub output: Crs,
 }
 
+/// The extent of a layer's valid features: its parcels and those a prefilter did not hold.
 fn layer_bbox(layer: &Layer) -> Option<Rect<f64>> {
     layer
         .parcels
         .iter()
         .filter_map(|p| p.geometry.bounding_rect())
-        .reduce(|a, b| {
-            Rect::new(
-                (a.min().x.min(b.min().x), a.min().y.min(b.min().y)),
-                (a.max().x.max(b.max().x), a.max().y.max(b.max().y)),
-            )
-        })
+        .chain(layer.outside_bbox)
+        .reduce(union)
 }
 
 fn crs_error(layer: &Layer, message: String) -> Error {

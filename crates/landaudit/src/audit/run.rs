@@ -66,6 +66,7 @@ impl Audit {
                     fields: config.fields.for_kind(kind),
                     repair: inputs.repair,
                     all_fields: false,
+                    keep: None,
                 },
                 &config.input,
                 &SourceOptions {

@@ -42,7 +42,7 @@ use super::coords::{self, XShift};
 use super::feature::{FieldLookup, Notes, Outcome, finish};
 use super::limits::{BadByte, GuardedReader, Meter, Refusal, Unit};
 use super::rings::polygons_from_parts;
-use super::{ReadOptions, assemble};
+use super::{Converted, Prefilter, ReadOptions, assemble};
 use crate::config::InputSettings;
 use crate::crs::Crs;
 use crate::error::{Error, Result};
@@ -77,9 +77,10 @@ pub(crate) fn read(path: &Path, opts: &ReadOptions, input: &InputSettings) -> Re
         pending: Vec::with_capacity(BATCH),
         pending_bytes: 0,
         next_index: 0,
-        converted: Vec::new(),
+        converted: Converted::default(),
         outside_bad_utf8: None,
         shift: None,
+        crs: None,
     };
     let mut de = serde_json::Deserializer::from_reader(reader);
     let top = TopSeed { sink: &mut sink }
@@ -97,6 +98,20 @@ pub(crate) fn read(path: &Path, opts: &ReadOptions, input: &InputSettings) -> Re
     }
     sink.flush();
     // Coordinates read without the zone prefix are in the unprefixed twin of the declared CRS.
+    // A second `crs` member after the features changes the CRS the prefilter judged them in.
+    if sink.shift.is_none()
+        && let Some(judged) = sink
+            .filter_crs()
+            .filter(|c| **c != top.crs && sink.converted.any_outside())
+    {
+        return Err(geojson_error(
+            path,
+            format!(
+                "the \"crs\" member is given twice: {judged} before the features, {} after",
+                top.crs
+            ),
+        ));
+    }
     let (crs, file_crs) = match sink.shift {
         Some((_, twin)) => (twin, Some(top.crs)),
         None => (top.crs, None),
@@ -168,12 +183,14 @@ struct Sink<'a> {
     pending: Vec<(Box<RawValue>, Option<BadByte>)>,
     pending_bytes: usize,
     next_index: usize,
-    converted: Vec<Outcome>,
+    converted: Converted,
     /// The first invalid UTF-8 sequence outside any feature.
     outside_bad_utf8: Option<BadByte>,
     /// The zone prefix removed from eastings, and the CRS the coordinates are then in: set when
     /// the `crs` member, read before the features, declares a zone-prefixed Gauss-Krüger CRS.
     shift: Option<(XShift, Crs)>,
+    /// The CRS declared before the features (`None` until then, or without a `crs` member).
+    crs: Option<Crs>,
 }
 
 impl Sink<'_> {
@@ -193,18 +210,30 @@ impl Sink<'_> {
         }
     }
 
+    /// The CRS the coordinates are read into, when known: the one declared before the features,
+    /// or its unprefixed twin.
+    fn filter_crs(&self) -> Option<&Crs> {
+        match &self.shift {
+            Some((_, twin)) => Some(twin),
+            None => self.crs.as_ref().filter(|c| **c != Crs::Rfc7946),
+        }
+    }
+
     fn flush(&mut self) {
         let (lookup, repair) = (self.lookup, self.opts.repair);
-        let shift = self.shift.as_ref().map(|(shift, _)| shift);
         let batch = std::mem::take(&mut self.pending);
         self.pending_bytes = 0;
+        let shift = self.shift.as_ref().map(|(shift, _)| shift);
+        let (keep, crs, kind) = (self.opts.keep.as_ref(), self.filter_crs(), self.opts.kind);
         let start = self.converted.len();
-        let out: Vec<Outcome> = batch
+        let out: Vec<_> = batch
             .par_iter()
             .enumerate()
             .map(|(i, (raw, bad))| {
-                guarded(|| convert_feature(start + i, raw.get(), *bad, lookup, repair, shift))
-                    .unwrap_or_else(|e| Err((None, e)))
+                let o: Outcome =
+                    guarded(|| convert_feature(start + i, raw.get(), *bad, lookup, repair, shift))
+                        .unwrap_or_else(|e| Err((None, e)));
+                Prefilter::sift(keep, crs, kind, start + i, o)
             })
             .collect();
         self.converted.extend(out);
@@ -274,6 +303,7 @@ impl<'de> Visitor<'de> for TopSeed<'_, '_> {
                     self.sink.note_outside();
                     if !saw_features {
                         self.sink.shift = unprefixed(&crs);
+                        self.sink.crs = Some(crs.clone());
                     }
                     map.next_value_seed(FeaturesSeed {
                         sink: &mut *self.sink,
@@ -543,6 +573,7 @@ mod tests {
                 fields: &fields,
                 repair,
                 all_fields: false,
+                keep: None,
             },
             input,
         )
