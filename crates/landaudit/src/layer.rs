@@ -291,7 +291,7 @@ pub struct Layer {
     /// Rejected, repaired and warned features, in file order.
     pub rejections: Vec<Rejection>,
     /// How the file was read, where the summary should say it (format and layer, text
-    /// encoding, CRS); empty for GeoJSON.
+    /// encoding, CRS, features not held); empty for a GeoJSON file read whole.
     pub notes: Vec<String>,
 }
 
