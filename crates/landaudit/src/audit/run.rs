@@ -573,16 +573,19 @@ impl Audit {
 /// Returns the layer (metadata and rejections), the number of its features used (held or not),
 /// and its cells in the working frame.
 #[allow(clippy::too_many_arguments)]
-fn load_landuse(
+fn load_landuse<R>(
     path: &Path,
-    read: &(dyn Fn(&Path, LayerKind, Option<Prefilter>) -> Result<Layer> + Sync),
+    read: &R,
     overlays: &[Option<ApprovalOverlay>],
     frame: &frame::Frame,
     approvals: (&Layer, &Crs),
     assume: Option<&Crs>,
     config: &Config,
     rejections: &mut Vec<Rejection>,
-) -> Result<(Layer, usize, Vec<Cell>)> {
+) -> Result<(Layer, usize, Vec<Cell>)>
+where
+    R: Fn(&Path, LayerKind, Option<Prefilter>) -> Result<Layer>,
+{
     let boxes = ParcelIndex::from_rects(
         overlays
             .iter()

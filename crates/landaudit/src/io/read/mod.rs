@@ -76,9 +76,14 @@ pub struct ReadOptions<'a> {
 /// ```
 #[derive(Clone, Copy)]
 pub struct Prefilter<'a> {
-    keep: &'a (dyn Fn(&Crs, &Rect<f64>) -> bool + Sync),
-    notes: Option<&'a (dyn Fn(&Parcel) -> Vec<(RejectStatus, String)> + Sync)>,
+    keep: &'a KeepFn<'a>,
+    notes: Option<&'a NotesFn<'a>>,
 }
+
+/// What a [`Prefilter`] asks of a parcel: keep it (given its CRS and bounding box)?
+type KeepFn<'a> = dyn Fn(&Crs, &Rect<f64>) -> bool + Sync + 'a;
+/// The notes a [`Prefilter`] adds to a parcel it refuses.
+type NotesFn<'a> = dyn Fn(&Parcel) -> Vec<(RejectStatus, String)> + Sync + 'a;
 
 impl<'a> Prefilter<'a> {
     /// A prefilter holding the parcels for which `keep(crs, bounding box)` is true.
