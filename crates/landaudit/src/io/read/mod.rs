@@ -113,21 +113,22 @@ impl<'a> Prefilter<'a> {
         index: usize,
         outcome: Outcome,
     ) -> Sifted {
-        let (Some(f), Some(crs), Ok((parcel, notes))) = (filter, crs, &outcome) else {
+        let (Some(f), Some(crs)) = (filter, crs) else {
             return Sifted::Held(outcome);
         };
-        let Some(bbox) = parcel.geometry.bounding_rect() else {
-            return Sifted::Held(outcome);
+        let (parcel, mut notes) = match outcome {
+            Ok((parcel, notes)) => (parcel, notes),
+            rejected => return Sifted::Held(rejected),
         };
-        if (f.keep)(crs, &bbox) {
-            return Sifted::Held(outcome);
-        }
-        let mut notes = notes.clone();
+        let bbox = match parcel.geometry.bounding_rect() {
+            Some(b) if !(f.keep)(crs, &b) => b,
+            _ => return Sifted::Held(Ok((parcel, notes))),
+        };
         if let Some(more) = f.notes {
-            notes.extend(more(parcel));
+            notes.extend(more(&parcel));
         }
         // The id is kept where something may still name it: a note, or the duplicate-id check.
-        let id = (kind.id_required() || !notes.is_empty()).then(|| parcel.id.clone());
+        let id = (kind.id_required() || !notes.is_empty()).then_some(parcel.id);
         Sifted::Outside(Outside {
             index,
             id,
