@@ -48,6 +48,7 @@ fn read(path: &Path, kind: LayerKind, cfg: &Config) -> Layer {
             fields: cfg.fields.for_kind(kind),
             repair: false,
             all_fields: false,
+            keep: None,
         },
     )
     .unwrap()

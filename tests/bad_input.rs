@@ -606,6 +606,7 @@ fn read_approvals(path: &Path, input: &InputSettings) -> landaudit::Result<landa
             fields: &cfg.fields.approvals,
             repair: false,
             all_fields: false,
+            keep: None,
         },
         input,
     )

@@ -251,6 +251,7 @@ fn built_area_matches_geos() {
             fields: &cfg.fields.footprints,
             repair: false,
             all_fields: false,
+            keep: None,
         },
     )
     .unwrap();
@@ -316,6 +317,7 @@ fn landuse_tabulation_matches_geos() {
             fields: &cfg.fields.landuse,
             repair: false,
             all_fields: false,
+            keep: None,
         },
     )
     .unwrap();

@@ -42,6 +42,7 @@ fuzz_target!(|data: &[u8]| {
             fields: &fields,
             repair,
             all_fields: false,
+            keep: None,
         };
         let Ok(layer) = read_layer_limited(path, &opts, &input) else {
             continue;

@@ -44,7 +44,8 @@ pub fn run(dir: &Path, config: &Config, out: &Path) -> Result<(Vec<StageTiming>,
 
 /// The table as text.
 pub fn table(stages: &[StageTiming], features: usize) -> String {
-    let mut s = String::from("stage        wall s    cpu s  cpu/wall   features/s  peak RSS MiB\n");
+    let mut s =
+        String::from("stage           wall s    cpu s  cpu/wall   features/s  peak RSS MiB\n");
     let total_wall: f64 = stages.iter().map(|t| t.wall.as_secs_f64()).sum();
     let total_cpu: Option<f64> = stages.iter().map(|t| t.cpu.map(|c| c.as_secs_f64())).sum();
     let peak = stages.iter().filter_map(|t| t.peak_rss).max();
@@ -54,7 +55,7 @@ pub fn table(stages: &[StageTiming], features: usize) -> String {
     };
     let row = |s: &mut String, name: &str, wall: f64, cpu: Option<f64>, rss: Option<u64>| {
         s.push_str(&format!(
-            "{name:<10} {wall:>8.3} {:>8} {:>9} {:>12.0} {:>13}\n",
+            "{name:<13} {wall:>8.3} {:>8} {:>9} {:>12.0} {:>13}\n",
             cpu.map(|c| format!("{c:.3}")).unwrap_or_default(),
             cpu.filter(|_| wall > 0.0)
                 .map(|c| format!("{:.2}", c / wall))

@@ -457,6 +457,8 @@ pub fn operand(
         file_crs: None,
         read: 0,
         parcels: vec![],
+        outside: 0,
+        outside_bbox: None,
         rejections: vec![],
         notes: vec![],
     };

@@ -15,6 +15,7 @@ use rayon::prelude::*;
 use crate::cgcs2000::{Cgcs2000Crs, GkZone, reproject, to_lonlat};
 use crate::crs::{Crs, CrsKind};
 use crate::error::{Error, Result};
+use crate::io::read::union;
 use crate::layer::Layer;
 
 /// The frame of a run.
@@ -28,17 +29,14 @@ pub struct Frame {
     pub output: Crs,
 }
 
+/// The extent of a layer's valid features: its parcels and those a prefilter did not hold.
 fn layer_bbox(layer: &Layer) -> Option<Rect<f64>> {
     layer
         .parcels
         .iter()
         .filter_map(|p| p.geometry.bounding_rect())
-        .reduce(|a, b| {
-            Rect::new(
-                (a.min().x.min(b.min().x), a.min().y.min(b.min().y)),
-                (a.max().x.max(b.max().x), a.max().y.max(b.max().y)),
-            )
-        })
+        .chain(layer.outside_bbox)
+        .reduce(union)
 }
 
 fn crs_error(layer: &Layer, message: String) -> Error {
@@ -118,6 +116,18 @@ pub fn declared(layer: &Layer, assume: Option<&Crs>) -> Result<Crs> {
     }
 }
 
+/// The error for a layer whose CRS cannot be overlaid with the approvals layer's.
+fn differs(layer: &Layer, crs: &Crs, a_layer: &Layer, a_crs: &Crs) -> Error {
+    crs_error(
+        layer,
+        format!(
+            "CRS {crs} differs from the approvals layer's {a_crs} ({}); landaudit reprojects only between \
+             CGCS2000 systems (EPSG:4490, 4326, 4491–4554), so reproject one of them first",
+            a_layer.path.display()
+        ),
+    )
+}
+
 /// Resolves the working frame from the approvals layer's CRS and the others'. `zone` (a 3-degree
 /// zone number, 25–45) overrides the working zone of CGCS2000 data.
 pub fn resolve(
@@ -148,14 +158,7 @@ pub fn resolve(
         }
         for (l, c) in others {
             if *c != a_crs {
-                return Err(crs_error(
-                    l,
-                    format!(
-                        "CRS {c} differs from the approvals layer's {a_crs} ({}); landaudit reprojects only between \
-                         CGCS2000 systems (EPSG:4490, 4326, 4491–4554), so reproject one of them first",
-                        a_layer.path.display()
-                    ),
-                ));
+                return Err(differs(l, c, a_layer, a_crs));
             }
         }
         return Ok(Frame {
@@ -189,6 +192,34 @@ pub fn resolve(
 }
 
 impl Frame {
+    /// Checks a layer read after the frame was resolved (declared in `crs`, see [`declared`]) as
+    /// [`resolve`] would have checked it among the `others`: in a CGCS2000 frame it must be
+    /// CGCS2000 too, in any other frame it must declare the approvals layer's CRS.
+    pub fn admit(&self, approvals: (&Layer, &Crs), layer: &Layer, crs: &Crs) -> Result<()> {
+        let (a_layer, a_crs) = approvals;
+        let fits = match self.zone {
+            Some(_) => crs.epsg().and_then(Cgcs2000Crs::from_epsg).is_some(),
+            None => *crs == self.working,
+        };
+        if fits {
+            Ok(())
+        } else {
+            Err(differs(layer, crs, a_layer, a_crs))
+        }
+    }
+
+    /// Whether coordinates in `crs` are working coordinates already: [`Frame::to_working`]
+    /// leaves a layer declared in it as it is, and [`Frame::admit`] accepts it.
+    pub fn is_working(&self, crs: &Crs) -> bool {
+        match self.zone {
+            None => *crs == self.working,
+            Some(zone) => matches!(
+                crs.epsg().and_then(Cgcs2000Crs::from_epsg),
+                Some(Cgcs2000Crs::GaussKruger(z)) if z.same_projection(&zone)
+            ),
+        }
+    }
+
     /// Brings a layer's parcels (declared in `from`) into the working CRS, in parallel.
     pub fn to_working(&self, layer: &mut Layer, from: &Crs) -> Result<()> {
         let (Some(zone), Some(src)) = (self.zone, from.epsg().and_then(Cgcs2000Crs::from_epsg))

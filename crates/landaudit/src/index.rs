@@ -45,6 +45,34 @@ impl ParcelIndex {
         }
     }
 
+    /// Bulk-loads rectangles (envelopes computed elsewhere); positions in the iteration are the
+    /// ids returned.
+    pub fn from_rects(rects: impl IntoIterator<Item = Rect<f64>>) -> Self {
+        let entries: Vec<Entry> = rects
+            .into_iter()
+            .enumerate()
+            .map(|(i, r)| {
+                GeomWithData::new(
+                    Rectangle::from_corners([r.min().x, r.min().y], [r.max().x, r.max().y]),
+                    i,
+                )
+            })
+            .collect();
+        ParcelIndex {
+            tree: RTree::bulk_load(entries),
+        }
+    }
+
+    /// Whether some envelope meets `rect` (touching counts): whether [`ParcelIndex::candidates`]
+    /// would find any.
+    pub fn meets(&self, rect: Rect<f64>) -> bool {
+        let aabb = AABB::from_corners([rect.min().x, rect.min().y], [rect.max().x, rect.max().y]);
+        self.tree
+            .locate_in_envelope_intersecting(aabb)
+            .next()
+            .is_some()
+    }
+
     /// Positions of the geometries whose envelope meets `rect`, ascending.
     pub fn candidates(&self, rect: Rect<f64>) -> Vec<usize> {
         let aabb = AABB::from_corners([rect.min().x, rect.min().y], [rect.max().x, rect.max().y]);

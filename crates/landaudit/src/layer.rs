@@ -281,10 +281,17 @@ pub struct Layer {
     pub read: usize,
     /// Valid parcels, in file order.
     pub parcels: Vec<Parcel>,
+    /// Valid features the read's [`Prefilter`](crate::io::Prefilter) refused: checked like the
+    /// parcels (their warnings and repairs are in `rejections`), then not held. `read =
+    /// parcels + outside + rejected`.
+    pub outside: usize,
+    /// The bounding box of the features in `outside`, so that checks of the layer's extent (the
+    /// CRS against the coordinates) still see them.
+    pub outside_bbox: Option<geo::Rect<f64>>,
     /// Rejected, repaired and warned features, in file order.
     pub rejections: Vec<Rejection>,
     /// How the file was read, where the summary should say it (format and layer, text
-    /// encoding, CRS); empty for GeoJSON.
+    /// encoding, CRS, features not held); empty for a GeoJSON file read whole.
     pub notes: Vec<String>,
 }
 

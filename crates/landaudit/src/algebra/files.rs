@@ -97,6 +97,7 @@ pub fn run(operation: Operation, inputs: &AlgebraInputs) -> Result<AlgebraRun> {
         fields: &none,
         repair: inputs.repair,
         all_fields: true,
+        keep: None,
     };
     let (a, b) = rayon::join(
         || read_layer_limited(&inputs.a, &opts, &inputs.input),

@@ -201,8 +201,9 @@ pub struct LayerAccount {
     pub rejected: usize,
     /// Features repaired and used.
     pub repaired: usize,
-    /// How the file was read, where it matters (format and layer, text encoding, CRS); empty
-    /// for GeoJSON.
+    /// How the file was read, where it matters (format and layer, text encoding, CRS; for the
+    /// land use, how many features lay outside every unsupplied remnant's bounding box and were
+    /// therefore checked but not held). `used` counts those features.
     pub notes: Vec<String>,
 }
 

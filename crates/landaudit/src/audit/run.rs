@@ -2,6 +2,7 @@
 
 use std::path::Path;
 
+use geo::BoundingRect;
 use rayon::prelude::*;
 
 use super::{Audit, AuditInputs, LayerAccount, NoProgress, Progress};
@@ -10,10 +11,11 @@ use crate::crs::Crs;
 use crate::error::{Error, Result};
 use crate::frame;
 use crate::index::ParcelIndex;
-use crate::io::{ReadOptions, SourceOptions, read_layer_from};
-use crate::layer::{Layer, LayerKind, RejectStatus, Rejection};
+use crate::io::{Prefilter, ReadOptions, SourceOptions, read_layer_from};
+use crate::layer::{Layer, LayerKind, Parcel, RejectStatus, Rejection};
 use crate::measure::Measure;
 use crate::model::{Supply, approvals_from, footprints_from, supplies_from};
+use crate::report::html::thousands;
 use crate::rules::built::{self, Built};
 use crate::rules::conflicts::{self, Conflict, ConflictKind, ConflictLayer};
 use crate::rules::idle::{IdleEvidence, IdleVerdict, classify};
@@ -57,8 +59,20 @@ impl Audit {
             path: "<config>".into(),
             message,
         })?;
-        progress.stage("load", 3);
-        let read = |path: &Path, kind: LayerKind| {
+        // Every layer but the land use now; the land use once the remnants are known, holding only
+        // the polygons that may meet one (see "load land use" below).
+        let loads = [
+            &inputs.footprints,
+            &inputs.farmland,
+            &inputs.redline,
+            &inputs.regions,
+        ]
+        .iter()
+        .filter(|p| p.is_some())
+        .count()
+            + 2;
+        progress.stage("load", loads as u64);
+        let read = |path: &Path, kind: LayerKind, keep: Option<Prefilter>| {
             let l = read_layer_from(
                 path,
                 &ReadOptions {
@@ -66,6 +80,7 @@ impl Audit {
                     fields: config.fields.for_kind(kind),
                     repair: inputs.repair,
                     all_fields: false,
+                    keep,
                 },
                 &config.input,
                 &SourceOptions {
@@ -79,35 +94,26 @@ impl Audit {
         let ((a_layer, s_layer), f_layer) = rayon::join(
             || {
                 rayon::join(
-                    || read(&inputs.approvals, LayerKind::Approvals),
-                    || read(&inputs.supplies, LayerKind::Supplies),
+                    || read(&inputs.approvals, LayerKind::Approvals, None),
+                    || read(&inputs.supplies, LayerKind::Supplies, None),
                 )
             },
             || {
                 inputs
                     .footprints
                     .as_ref()
-                    .map(|p| read(p, LayerKind::Footprints))
+                    .map(|p| read(p, LayerKind::Footprints, None))
                     .transpose()
             },
         );
         let (mut a_layer, mut s_layer, mut f_layer) = (a_layer?, s_layer?, f_layer?);
-        const CONTEXT: [LayerKind; 4] = [
-            LayerKind::Landuse,
-            LayerKind::Farmland,
-            LayerKind::Redline,
-            LayerKind::Regions,
-        ];
-        let context_paths = [
-            &inputs.landuse,
-            &inputs.farmland,
-            &inputs.redline,
-            &inputs.regions,
-        ];
+        const CONTEXT: [LayerKind; 3] =
+            [LayerKind::Farmland, LayerKind::Redline, LayerKind::Regions];
+        let context_paths = [&inputs.farmland, &inputs.redline, &inputs.regions];
         let mut context: Vec<Option<Layer>> = context_paths
             .par_iter()
             .zip(CONTEXT.par_iter())
-            .map(|(p, k)| p.as_ref().map(|p| read(p, *k)).transpose())
+            .map(|(p, k)| p.as_ref().map(|p| read(p, *k, None)).transpose())
             .collect::<Result<Vec<_>>>()?;
         let context_used: Vec<usize> = context
             .iter()
@@ -179,45 +185,12 @@ impl Audit {
             .chain(f_warn)
             .collect();
 
-        // Context layers: land use, farmland, red line, regions.
+        // Context layers: farmland, red line, regions.
         for l in context.iter().flatten() {
             rejections.extend(l.rejections.iter().cloned());
         }
-        let [lu_layer, fl_layer, rl_layer, rg_layer] = &mut context[..] else {
-            unreachable!("four context layers")
-        };
-        let cells: Vec<Cell> = match lu_layer {
-            Some(l) => {
-                let path = l.path.clone();
-                let src = config.fields.landuse.source_for("kcxs");
-                std::mem::take(&mut l.parcels)
-                    .into_iter()
-                    .map(|p| {
-                        let kcxs = match p.attrs.number("kcxs") {
-                            Ok(v) => v.unwrap_or(0.0),
-                            Err(bad) => {
-                                rejections.push(Rejection {
-                                    layer: LayerKind::Landuse,
-                                    file: path.clone(),
-                                    index: p.index,
-                                    id: Some(p.id.clone()),
-                                    status: RejectStatus::Warning,
-                                    reason: format!(
-                                        "field {src}: not a number {bad:?}; taken as 0"
-                                    ),
-                                });
-                                0.0
-                            }
-                        };
-                        Cell {
-                            dlbm: p.attrs.text("dlbm").unwrap_or_default(),
-                            kcxs,
-                            geometry: p.geometry,
-                        }
-                    })
-                    .collect()
-            }
-            None => vec![],
+        let [fl_layer, rl_layer, rg_layer] = &mut context[..] else {
+            unreachable!("three context layers")
         };
         let shapes = |l: &mut Option<Layer>| -> Vec<(String, geo::MultiPolygon<f64>)> {
             l.as_mut()
@@ -282,6 +255,11 @@ impl Audit {
             None => vec![],
         };
         progress.inc(supplies.len() as u64);
+        // The footprints have done their work: only their dates are wanted from here on. Free
+        // them, and the indexes and effective geometries of the overlay, before the land use.
+        let footprint_dates = built::observation_dates(&footprints);
+        drop((footprints, footprint_index));
+        drop((effective, supply_index, approval_index));
 
         let fail = |layer: &Layer, p: &crate::layer::Parcel, reason: String| Rejection {
             layer: layer.kind,
@@ -327,9 +305,27 @@ impl Audit {
                 ))
             })
             .collect();
-        // What the remnants are today, and what they and the parcels conflict with.
-        progress.stage("landuse", 0);
+        // What the remnants are today: the land use, read now that the remnants are known.
+        progress.stage("load land use", 1);
         let has_landuse = inputs.landuse.is_some();
+        let (lu_layer, lu_used, cells) = match &inputs.landuse {
+            Some(path) => {
+                let (l, used, cells) = load_landuse(
+                    path,
+                    &read,
+                    &overlays,
+                    &frame,
+                    (&a_layer, &a_crs),
+                    assume,
+                    config,
+                    &mut rejections,
+                )?;
+                (Some(l), used, cells)
+            }
+            None => (None, 0, vec![]),
+        };
+        // … and what they and the parcels conflict with.
+        progress.stage("landuse", 0);
         let mut landuse_rows: Vec<LanduseRow> = Vec::new();
         if has_landuse {
             let index = ParcelIndex::new(cells.iter().map(|c| &c.geometry));
@@ -527,6 +523,9 @@ impl Audit {
         if let Some(l) = &f_layer {
             accounts.push(account(l, f_used, 0));
         }
+        if let Some(l) = &lu_layer {
+            accounts.push(account(l, lu_used, 0));
+        }
         for (l, used) in context.iter().zip(&context_used) {
             if let Some(l) = l {
                 accounts.push(account(l, *used, 0));
@@ -545,7 +544,7 @@ impl Audit {
             link_issues,
             links_checked,
             has_footprints: f_layer.is_some(),
-            footprint_dates: built::observation_dates(&footprints),
+            footprint_dates,
             built,
             idle,
             has_landuse,
@@ -561,6 +560,99 @@ impl Audit {
             accounts,
             timings: vec![],
         })
+    }
+}
+
+/// Reads the land-use layer once the remnants are known, holding only the polygons whose bounding
+/// box meets the bounding box of a real remnant part of some approval: the boxes
+/// [`landuse::tabulate`] looks its cells up with, so the tabulation cannot change. The test is
+/// made only on coordinates the frame uses as they are; a layer that needs reprojecting is held
+/// whole. The layer's CRS is checked as [`frame::resolve`] checks the others, and its features'
+/// warnings (KCXS that is not a number) are recorded whether held or not.
+///
+/// Returns the layer (metadata and rejections), the number of its features used (held or not),
+/// and its cells in the working frame.
+#[allow(clippy::too_many_arguments)]
+fn load_landuse<R>(
+    path: &Path,
+    read: &R,
+    overlays: &[Option<ApprovalOverlay>],
+    frame: &frame::Frame,
+    approvals: (&Layer, &Crs),
+    assume: Option<&Crs>,
+    config: &Config,
+    rejections: &mut Vec<Rejection>,
+) -> Result<(Layer, usize, Vec<Cell>)>
+where
+    R: Fn(&Path, LayerKind, Option<Prefilter>) -> Result<Layer>,
+{
+    let boxes = ParcelIndex::from_rects(
+        overlays
+            .iter()
+            .flatten()
+            .flat_map(|o| &o.remnants)
+            .filter_map(|part| part.bounding_rect()),
+    );
+    let near = |crs: &Crs, b: &geo::Rect<f64>| !frame.is_working(crs) || boxes.meets(*b);
+    let src = config.fields.landuse.source_for("kcxs");
+    let warn = |p: &Parcel| {
+        kcxs(p, &src)
+            .1
+            .map(|reason| (RejectStatus::Warning, reason))
+            .into_iter()
+            .collect()
+    };
+    let mut l = read(
+        path,
+        LayerKind::Landuse,
+        Some(Prefilter::new(&near).with_notes(&warn)),
+    )?;
+    let crs = frame::declared(&l, assume)?;
+    frame.admit(approvals, &l, &crs)?;
+    frame.to_working(&mut l, &crs)?;
+    if l.outside > 0 {
+        l.notes.push(format!(
+            "{} of {} features lie outside every unsupplied remnant's bounding box: checked, then \
+             not held",
+            thousands(l.outside as f64, 0),
+            thousands(l.read as f64, 0)
+        ));
+    }
+    let used = l.parcels.len() + l.outside;
+    rejections.extend(l.rejections.iter().cloned());
+    let cells = std::mem::take(&mut l.parcels)
+        .into_iter()
+        .map(|p| {
+            let (kcxs, warning) = kcxs(&p, &src);
+            if let Some(reason) = warning {
+                rejections.push(Rejection {
+                    layer: LayerKind::Landuse,
+                    file: l.path.clone(),
+                    index: p.index,
+                    id: Some(p.id.clone()),
+                    status: RejectStatus::Warning,
+                    reason,
+                });
+            }
+            Cell {
+                dlbm: p.attrs.text("dlbm").unwrap_or_default(),
+                kcxs,
+                geometry: p.geometry,
+            }
+        })
+        .collect();
+    Ok((l, used, cells))
+}
+
+/// A land-use parcel's KCXS (0 when absent), and the warning when it is not a number (read from
+/// source field `src`).
+fn kcxs(p: &Parcel, src: &str) -> (f64, Option<String>) {
+    match p.attrs.number("kcxs") {
+        Ok(v) => (v.unwrap_or(0.0), None),
+        Err(bad) => (
+            0.0,
+            Some(format!("field {src}: not a number {bad:?}; taken as 0")),
+        ),
     }
 }
 

@@ -8,5 +8,6 @@ pub mod geojson_write;
 pub mod read;
 
 pub use read::{
-    ReadOptions, SourceOptions, is_geojson, read_layer, read_layer_from, read_layer_limited,
+    Prefilter, ReadOptions, SourceOptions, is_geojson, read_layer, read_layer_from,
+    read_layer_limited,
 };

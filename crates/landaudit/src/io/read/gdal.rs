@@ -47,7 +47,7 @@ use rayon::prelude::*;
 
 use super::feature::{FieldLookup, Notes, Outcome, finish};
 use super::rings::{parts_of, polygons_from_parts};
-use super::{ReadOptions, SourceOptions, assemble};
+use super::{Converted, Prefilter, ReadOptions, SourceOptions, assemble};
 use crate::crs::Crs;
 use crate::error::{Error, Result};
 use crate::layer::{AttrValue, Layer, LayerKind, RejectStatus};
@@ -156,13 +156,17 @@ pub(crate) fn read(path: &Path, opts: &ReadOptions, source: &SourceOptions) -> R
     // Decoding needs the whole layer: one encoding for all of its text.
     let decoder = text.decoder(&raw);
     let names: Vec<String> = raw.names.iter().map(|n| decoder.decode(n).0).collect();
-    let converted: Vec<Outcome> = raw
+    // Each parcel meets the prefilter as it is converted: a refused one is dropped at once. A
+    // layer without a spatial reference (read like a GeoJSON file without `crs`) is not tested.
+    let keep_crs = (crs != Crs::Rfc7946).then_some(&crs);
+    let converted: Converted = raw
         .features
         .into_par_iter()
         .enumerate()
         .map(|(index, r)| {
-            guarded(|| convert(index, r, &names, &decoder, &lookup, repair))
-                .unwrap_or_else(|e| Err((None, e)))
+            let o: Outcome = guarded(|| convert(index, r, &names, &decoder, &lookup, repair))
+                .unwrap_or_else(|e| Err((None, e)));
+            Prefilter::sift(opts.keep.as_ref(), keep_crs, opts.kind, index, o)
         })
         .collect();
 

@@ -46,7 +46,7 @@ use super::coords::{self, XShift};
 use super::feature::{FieldLookup, Notes, Outcome, finish};
 use super::rings::polygons_from_parts;
 use super::split::{BadByte, Splitter, Stop, Unit, line_column, offset_of};
-use super::{ReadOptions, assemble};
+use super::{Converted, Prefilter, ReadOptions, assemble};
 use crate::config::InputSettings;
 use crate::crs::Crs;
 use crate::error::{Error, Result};
@@ -78,13 +78,25 @@ pub(crate) fn read(path: &Path, opts: &ReadOptions, input: &InputSettings) -> Re
         text: Vec::new(),
         spans: Vec::with_capacity(BATCH),
         next_index: 0,
-        converted: Vec::new(),
+        converted: Converted::default(),
         shift: None,
+        crs: None,
     };
     let mut split = Splitter::new(file, input.max_file_bytes);
     let crs = walk(&mut split, &mut sink, input.max_feature_bytes)
         .map_err(|stop| stop_error(path, stop))?;
     sink.flush();
+    // A second `crs` member after the features changes the CRS the prefilter judged them in.
+    if sink.shift.is_none()
+        && let Some(judged) = sink
+            .filter_crs()
+            .filter(|c| **c != crs && sink.converted.any_outside())
+    {
+        return Err(geojson_error(
+            path,
+            format!("the \"crs\" member is given twice: {judged} before the features, {crs} after"),
+        ));
+    }
     // Coordinates read without the zone prefix are in the unprefixed twin of the declared CRS.
     let (crs, file_crs) = match sink.shift {
         Some((_, twin)) => (twin, Some(crs)),
@@ -234,6 +246,7 @@ fn walk<R: Read>(
                 "features" => {
                     if !saw_features {
                         sink.shift = unprefixed(&crs);
+                        sink.crs = Some(crs.clone());
                     }
                     features(s, sink, limit)?;
                     saw_features = true;
@@ -339,13 +352,24 @@ struct Sink<'a> {
     /// Each pending feature: its end in `text` and its offset in the file.
     spans: Vec<(usize, u64)>,
     next_index: usize,
-    converted: Vec<Outcome>,
+    converted: Converted,
     /// The zone prefix removed from eastings, and the CRS the coordinates are then in: set when
     /// the `crs` member, read before the features, declares a zone-prefixed Gauss-Krüger CRS.
     shift: Option<(XShift, Crs)>,
+    /// The CRS declared before the features (`None` until then, or without a `crs` member).
+    crs: Option<Crs>,
 }
 
 impl Sink<'_> {
+    /// The CRS the coordinates are read into, when known: the one declared before the features,
+    /// or its unprefixed twin.
+    fn filter_crs(&self) -> Option<&Crs> {
+        match &self.shift {
+            Some((_, twin)) => Some(twin),
+            None => self.crs.as_ref().filter(|c| **c != Crs::Rfc7946),
+        }
+    }
+
     fn push(&mut self, feature: &[u8], offset: u64) {
         self.text.extend_from_slice(feature);
         self.spans.push((self.text.len(), offset));
@@ -358,17 +382,20 @@ impl Sink<'_> {
     fn flush(&mut self) {
         let (lookup, repair) = (self.lookup, self.opts.repair);
         let shift = self.shift.as_ref().map(|(shift, _)| shift);
+        let (keep, crs, kind) = (self.opts.keep.as_ref(), self.filter_crs(), self.opts.kind);
         let start = self.converted.len();
         let text = &self.text;
         let spans = &self.spans;
-        let out: Vec<Outcome> = (0..spans.len())
+        let out: Vec<_> = (0..spans.len())
             .into_par_iter()
             .map(|i| {
                 let from = if i == 0 { 0 } else { spans[i - 1].0 };
                 let (bytes, offset) = (&text[from..spans[i].0], spans[i].1);
                 let (text, bad) = utf8(bytes, offset);
-                guarded(|| convert_feature(start + i, &text, bad, lookup, repair, shift))
-                    .unwrap_or_else(|e| Err((None, e)))
+                let o: Outcome =
+                    guarded(|| convert_feature(start + i, &text, bad, lookup, repair, shift))
+                        .unwrap_or_else(|e| Err((None, e)));
+                Prefilter::sift(keep, crs, kind, start + i, o)
             })
             .collect();
         self.converted.extend(out);
@@ -602,6 +629,7 @@ mod tests {
                 fields: &fields,
                 repair,
                 all_fields: false,
+                keep: None,
             },
             input,
         )
