@@ -86,5 +86,5 @@ pub fn write(audit: &Audit, path: &Path) -> Result<()> {
         })
         .collect();
     rows.sort_by(|a, b| a.0.cmp(&b.0));
-    write_csv(path, HEADER, rows.into_iter().map(|r| r.1).collect())
+    write_csv(path, HEADER, rows.into_iter().map(|r| r.1))
 }

@@ -16,7 +16,7 @@ pub fn write(audit: &Audit, path: &Path) -> Result<()> {
     c.sort_by(|a, b| {
         (a.layer, a.kind, &a.id, &a.other_id).cmp(&(b.layer, b.kind, &b.id, &b.other_id))
     });
-    let rows = c
+    let rows: Vec<Vec<String>> = c
         .into_iter()
         .map(|c| {
             vec![

@@ -41,5 +41,5 @@ pub fn write(audit: &Audit, path: &Path) -> Result<()> {
         })
         .collect();
     rows.sort_by(|a, b| (&a.0, a.1, &a.2[3]).cmp(&(&b.0, b.1, &b.2[3])));
-    write_csv(path, HEADER, rows.into_iter().map(|r| r.2).collect())
+    write_csv(path, HEADER, rows.into_iter().map(|r| r.2))
 }

@@ -143,8 +143,13 @@ fn remove_stale_temps(dir: &Path, before: std::time::SystemTime) {
     }
 }
 
-/// Writes a CSV file atomically from a header and rows.
-pub(crate) fn write_csv(path: &Path, header: &[&str], rows: Vec<Vec<String>>) -> Result<()> {
+/// Writes a CSV file atomically from a header and rows (made as they are written, when `rows` is
+/// lazy: a province's `supplies.csv` is gigabytes of text).
+pub(crate) fn write_csv(
+    path: &Path,
+    header: &[&str],
+    rows: impl IntoIterator<Item = Vec<String>>,
+) -> Result<()> {
     crate::io::atomic::write_atomic(path, |w| {
         let mut c = csv::Writer::from_writer(w);
         c.write_record(header)?;

@@ -49,7 +49,7 @@ fn rate(r: Option<f64>) -> String {
 
 /// Writes `regions.csv` (a region code of "" holds parcels whose region is unknown).
 pub fn write(audit: &Audit, path: &Path) -> Result<()> {
-    let rows = audit
+    let rows: Vec<Vec<String>> = audit
         .regions
         .iter()
         .map(|r| {
@@ -78,7 +78,7 @@ pub fn write(audit: &Audit, path: &Path) -> Result<()> {
 
 /// Writes `windows.csv`.
 pub fn write_windows(audit: &Audit, path: &Path) -> Result<()> {
-    let rows = audit
+    let rows: Vec<Vec<String>> = audit
         .windows
         .iter()
         .map(|w| {

@@ -21,7 +21,7 @@ pub fn write_rows<'r>(
     rows: impl IntoIterator<Item = (&'r str, &'r Rejection)>,
     path: &Path,
 ) -> Result<()> {
-    let rows = rows
+    let rows: Vec<Vec<String>> = rows
         .into_iter()
         .map(|(layer, r)| {
             vec![

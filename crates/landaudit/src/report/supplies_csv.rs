@@ -6,6 +6,8 @@ use std::path::Path;
 use crate::audit::Audit;
 use crate::error::Result;
 use crate::report::{opt, r3, write_csv};
+use crate::rules::idle::IdleVerdict;
+use crate::rules::links::SupplyOverlap;
 
 /// Column names; the first sixteen are the contract with bureau tooling.
 pub const HEADER: &[&str] = &[
@@ -49,66 +51,70 @@ pub fn land_source(in_approvals_m2: f64, sliver_area_m2: f64) -> &'static str {
 
 /// Writes `supplies.csv`.
 pub fn write(audit: &Audit, path: &Path) -> Result<()> {
-    let mut rows: Vec<(String, Vec<String>)> = Vec::with_capacity(audit.supplies.len());
-    for (i, s) in audit.supplies.iter().enumerate() {
-        let (Some(o), Some(v)) = (&audit.supply_overlaps[i], &audit.idle[i]) else {
-            continue;
-        };
-        let area = r3(o.area_m2);
-        let outside = r3(o.outside_approvals_m2).min(area);
-        let inside = r3(area - outside);
-        let built = audit.built[i].as_ref();
-        let money = |v: Option<f64>| v.map(|v| format!("{v:.2}")).unwrap_or_default();
-        rows.push((
-            s.dzjgh.clone(),
-            vec![
-                s.dzjgh.clone(),
-                s.pzwh.join(";"),
-                opt(&s.gyfs),
-                format!("{area:.3}"),
-                format!("{inside:.3}"),
-                format!("{outside:.3}"),
-                built
-                    .map(|b| format!("{:.3}", r3(b.built_m2)))
-                    .unwrap_or_default(),
-                built
-                    .filter(|_| o.area_m2 > 0.0)
-                    .map(|b| format!("{:.4}", b.built_m2 / o.area_m2))
-                    .unwrap_or_default(),
-                opt(&s.ydkgrq),
-                opt(&s.sjkgrq),
-                v.status.name().into(),
-                v.status.label().into(),
-                opt(&v.idle_days),
-                money(v.fee_yuan),
-                v.reason.clone(),
-                v.reason_en.clone(),
-                land_source(inside, audit.config.slivers.min_area_m2).into(),
-                v.disposal.label().into(),
-                opt(&s.htqdrq),
-                opt(&s.ydjgrq),
-                opt(&s.sjjgrq),
-                opt(&s.zzrq),
-                money(s.jk),
-                built
-                    .map(|b| {
-                        b.by_date
-                            .iter()
-                            .map(|(d, m2)| {
-                                format!("{d}:{:.4}", m2 / o.area_m2.max(f64::MIN_POSITIVE))
-                            })
-                            .collect::<Vec<_>>()
-                            .join(";")
-                    })
-                    .unwrap_or_default(),
-                format!("{:.3}", r3(o.areas.planar_m2)),
-                o.areas
-                    .ellipsoid_m2
-                    .map(|v| format!("{:.3}", r3(v)))
-                    .unwrap_or_default(),
-            ],
-        ));
-    }
-    rows.sort_by(|a, b| a.0.cmp(&b.0));
-    write_csv(path, HEADER, rows.into_iter().map(|r| r.1).collect())
+    // Sorted as indices, each row made only when it is written.
+    let mut order: Vec<usize> = (0..audit.supplies.len())
+        .filter(|&i| audit.supply_overlaps[i].is_some() && audit.idle[i].is_some())
+        .collect();
+    order.sort_by(|&a, &b| audit.supplies[a].dzjgh.cmp(&audit.supplies[b].dzjgh));
+    write_csv(
+        path,
+        HEADER,
+        order.into_iter().filter_map(|i| {
+            let (o, v) = (audit.supply_overlaps[i].as_ref()?, audit.idle[i].as_ref()?);
+            Some(row(audit, i, o, v))
+        }),
+    )
+}
+
+fn row(audit: &Audit, i: usize, o: &SupplyOverlap, v: &IdleVerdict) -> Vec<String> {
+    let s = &audit.supplies[i];
+    let area = r3(o.area_m2);
+    let outside = r3(o.outside_approvals_m2).min(area);
+    let inside = r3(area - outside);
+    let built = audit.built[i].as_ref();
+    let money = |v: Option<f64>| v.map(|v| format!("{v:.2}")).unwrap_or_default();
+    vec![
+        s.dzjgh.clone(),
+        s.pzwh.join(";"),
+        opt(&s.gyfs),
+        format!("{area:.3}"),
+        format!("{inside:.3}"),
+        format!("{outside:.3}"),
+        built
+            .map(|b| format!("{:.3}", r3(b.built_m2)))
+            .unwrap_or_default(),
+        built
+            .filter(|_| o.area_m2 > 0.0)
+            .map(|b| format!("{:.4}", b.built_m2 / o.area_m2))
+            .unwrap_or_default(),
+        opt(&s.ydkgrq),
+        opt(&s.sjkgrq),
+        v.status.name().into(),
+        v.status.label().into(),
+        opt(&v.idle_days),
+        money(v.fee_yuan),
+        v.reason.clone(),
+        v.reason_en.clone(),
+        land_source(inside, audit.config.slivers.min_area_m2).into(),
+        v.disposal.label().into(),
+        opt(&s.htqdrq),
+        opt(&s.ydjgrq),
+        opt(&s.sjjgrq),
+        opt(&s.zzrq),
+        money(s.jk),
+        built
+            .map(|b| {
+                b.by_date
+                    .iter()
+                    .map(|(d, m2)| format!("{d}:{:.4}", m2 / o.area_m2.max(f64::MIN_POSITIVE)))
+                    .collect::<Vec<_>>()
+                    .join(";")
+            })
+            .unwrap_or_default(),
+        format!("{:.3}", r3(o.areas.planar_m2)),
+        o.areas
+            .ellipsoid_m2
+            .map(|v| format!("{:.3}", r3(v)))
+            .unwrap_or_default(),
+    ]
 }
