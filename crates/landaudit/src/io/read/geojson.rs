@@ -208,6 +208,7 @@ fn walk<R: Read>(
         loop {
             match s.peek()? {
                 Some(b'"') => {}
+                Some(b'}') => return Err(s.syntax("trailing comma")),
                 Some(_) => return Err(s.syntax("key must be a string")),
                 None => return Err(s.syntax("EOF while parsing an object")),
             }
@@ -328,7 +329,12 @@ fn features<R: Read>(
         s.bump();
         return Ok(());
     }
+    let mut first = true;
     loop {
+        if !first && s.peek()? == Some(b']') {
+            return Err(s.syntax("trailing comma"));
+        }
+        first = false;
         let (text, at) = s.value(Unit::Feature(sink.next_index), limit, "a list")?;
         sink.push(text, at);
         match s.peek()? {
@@ -828,6 +834,16 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(e.contains("expected `,` or `]` at line 2 column 1"), "{e}");
+        // A trailing comma is named as serde names it.
+        for (from, to) in [("}}]}", "}},]}"), ("]}", "],}")] {
+            let text = fc(&[feat("A", SQUARE)]);
+            let at = text.rfind(from).unwrap();
+            let text = format!("{}{}", &text[..at], to);
+            let e = read_str(&text, LayerKind::Approvals, false)
+                .unwrap_err()
+                .to_string();
+            assert!(e.contains("trailing comma"), "{e}");
+        }
         // So do brackets that do not match, at the bracket.
         let text = fc(&[feat("A", SQUARE).replace("[[[0,0]", "[[{0,0]")]);
         let e = read_str(&text, LayerKind::Approvals, false)
