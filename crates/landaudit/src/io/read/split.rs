@@ -161,6 +161,16 @@ impl<R: Read> Splitter<R> {
         Ok((keep, got > 0))
     }
 
+    /// Reads more bytes while a value is being cut from `start`, the scan being at `i`; both are
+    /// moved with the bytes they point at. `false` at the end of the file.
+    fn extend(&mut self, start: &mut usize, i: &mut usize) -> Result<bool, Stop> {
+        self.pos = *i;
+        let (moved, more) = self.fill(*start)?;
+        *start -= moved;
+        *i -= moved;
+        Ok(more)
+    }
+
     /// Skips a UTF-8 byte-order mark at the start of the file.
     pub fn skip_bom(&mut self) -> Result<(), Stop> {
         while self.end - self.pos < BOM.len() && self.fill(self.pos)?.1 {}
@@ -227,11 +237,7 @@ impl<R: Read> Splitter<R> {
                 if i < self.end {
                     break;
                 }
-                self.pos = i;
-                let (moved, more) = self.fill(start)?;
-                start -= moved;
-                i -= moved;
-                if !more {
+                if !self.extend(&mut start, &mut i)? {
                     break;
                 }
             }
@@ -299,11 +305,7 @@ impl<R: Read> Splitter<R> {
             if done {
                 break;
             }
-            self.pos = i;
-            let (moved, more) = self.fill(start)?;
-            start -= moved;
-            i -= moved;
-            if !more {
+            if !self.extend(&mut start, &mut i)? {
                 let inside = if in_string {
                     "a string"
                 } else if self.stack.last() == Some(&b'}') {
