@@ -187,9 +187,8 @@ fn walk<R: Read>(
     s.skip_bom()?;
     match s.peek()? {
         Some(b'{') => s.bump(),
-        Some(_) => {
-            let (text, _) = s.value(Unit::Member("the top level"), limit, "a value")?;
-            let what = json_kind(&String::from_utf8_lossy(text));
+        Some(first) => {
+            let what = kind_of(first);
             return Err(Stop::Syntax {
                 message: format!(
                     "invalid type: {what}, expected a GeoJSON FeatureCollection object"
@@ -314,14 +313,11 @@ fn features<R: Read>(
 ) -> std::result::Result<(), Stop> {
     match s.peek()? {
         Some(b'[') => s.bump(),
-        Some(_) => {
-            let at = s.offset();
-            let (text, _) = s.value(Unit::Member("member \"features\""), limit, "an object")?;
-            let what = json_kind(&String::from_utf8_lossy(text));
-            return Err(Stop::Syntax {
-                message: format!("invalid type: {what}, expected an array of features"),
-                offset: at,
-            });
+        Some(first) => {
+            return Err(s.syntax(format!(
+                "invalid type: {}, expected an array of features",
+                kind_of(first)
+            )));
         }
         None => return Err(s.syntax("EOF while parsing an object")),
     }
@@ -526,12 +522,17 @@ fn convert_feature(
 
 /// What kind of JSON value `text` is, for messages.
 fn json_kind(text: &str) -> &'static str {
-    match text.as_bytes().first() {
-        Some(b'{') => "an object",
-        Some(b'[') => "an array",
-        Some(b'"') => "a string",
-        Some(b'n') => "null",
-        Some(b't' | b'f') => "a boolean",
+    text.as_bytes().first().map_or("a number", |&b| kind_of(b))
+}
+
+/// What kind of JSON value starts with byte `first`, for messages.
+fn kind_of(first: u8) -> &'static str {
+    match first {
+        b'{' => "an object",
+        b'[' => "an array",
+        b'"' => "a string",
+        b'n' => "null",
+        b't' | b'f' => "a boolean",
         _ => "a number",
     }
 }
