@@ -25,6 +25,7 @@ pub mod algebra;
 pub mod audit;
 pub mod cgcs2000;
 pub mod config;
+mod cover;
 pub mod crs;
 pub mod dates;
 pub mod error;

@@ -2,7 +2,7 @@
 //! CGCS2000 ellipsoid as official 图斑面积 are (DOMAIN 3.3). One [`Measure`] drives every area
 //! column, status, rate and total of a run; both figures are reported for approvals and supplies.
 
-use geo::{Densify, Euclidean, MultiPolygon};
+use geo::{Densify, Euclidean, MultiPolygon, Polygon};
 use serde::Deserialize;
 
 use crate::cgcs2000::{EllipsoidalFormula, GkZone};
@@ -114,6 +114,17 @@ impl Measure {
         match (self.ellipsoidal, self.zone) {
             (true, Some(z)) => self.ellipsoid(g, &z),
             _ => crate::overlay::area(g),
+        }
+    }
+
+    /// [`Measure::area`] of one polygon.
+    pub fn polygon_area(&self, p: &Polygon<f64>) -> f64 {
+        match (self.ellipsoidal, self.zone) {
+            (true, Some(z)) if self.densify_m > 0.0 => self
+                .formula
+                .area_gk(&Euclidean.densify(p, self.densify_m), &z),
+            (true, Some(z)) => self.formula.area_gk(p, &z),
+            _ => crate::overlay::area(&MultiPolygon::new(vec![p.clone()])),
         }
     }
 

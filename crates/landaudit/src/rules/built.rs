@@ -4,9 +4,10 @@
 //! is also measured per observation date, each date's footprints taken as a snapshot.
 
 use chrono::NaiveDate;
-use geo::BoundingRect;
+use geo::{BoundingRect, MultiPolygon};
 use rayon::prelude::*;
 
+use crate::cover::{Target, distinct};
 use crate::index::ParcelIndex;
 use crate::measure::Measure;
 use crate::model::{Footprint, Supply};
@@ -79,22 +80,38 @@ pub fn built_with_areas(
                 };
                 let area = areas.get(i).copied().flatten().unwrap_or_else(|| m.area(g));
                 let all: Vec<_> = cands.iter().map(|f| f.geometry()).collect();
-                let built_m2 = covered(m, g, area, &all);
+                // Footprints wholly inside or outside the supply (the usual case) are placed
+                // once; each cover below is then a sum where they do not overlap.
+                let placed = Target::new(g).and_then(|t| t.sort(&all));
+                let cover = |on: &dyn Fn(usize) -> bool, cutters: &[&MultiPolygon<f64>]| {
+                    let pieces = placed.as_ref().and_then(|p| {
+                        distinct(p.iter().filter(|p| on(p.owner)).copied().collect())
+                    });
+                    match pieces {
+                        // (a fold from +0.0: an empty f64 `sum` is −0.0)
+                        Some(pieces) => pieces
+                            .iter()
+                            .fold(0.0, |s, p| s + m.polygon_area(p.polygon()))
+                            .clamp(0.0, area),
+                        None => covered(m, g, area, cutters),
+                    }
+                };
+                let built_m2 = cover(&|_| true, &all);
                 let by_date = if dates.len() >= 2 {
                     dates
                         .iter()
                         .map(|d| {
-                            let on: Vec<_> = cands
-                                .iter()
-                                .filter(|f| f.rq == Some(*d))
-                                .map(|f| f.geometry())
+                            let on = |k: usize| cands[k].rq == Some(*d);
+                            let cutters: Vec<_> = (0..cands.len())
+                                .filter(|&k| on(k))
+                                .map(|k| all[k])
                                 .collect();
                             // All candidates of one date (the usual case): the same
                             // footprints as `all`, so the same cover, measured once.
-                            let m2 = if on.len() == all.len() {
+                            let m2 = if cutters.len() == all.len() {
                                 built_m2
                             } else {
-                                covered(m, g, area, &on)
+                                cover(&on, &cutters)
                             };
                             (*d, m2)
                         })
