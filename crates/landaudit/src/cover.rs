@@ -181,6 +181,28 @@ pub(crate) fn distinct<'c>(mut pieces: Vec<Piece<'c>>) -> Option<Vec<Piece<'c>>>
     )
 }
 
+/// Where a geometry lies with respect to another, when that is clear without an overlay.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Place {
+    /// Every part of it lies in the other's interior.
+    Inside,
+    /// Their interiors do not meet.
+    Outside,
+}
+
+/// Where `piece` lies with respect to `target`; `None` when their boundaries meet, when a ring
+/// of `target` lies inside `piece`, or when some parts of `piece` are inside and some outside.
+pub(crate) fn place(piece: &MultiPolygon<f64>, target: &MultiPolygon<f64>) -> Option<Place> {
+    let inside = Target::new(target)?.sort(&[piece])?;
+    if inside.is_empty() {
+        Some(Place::Outside)
+    } else if inside.len() == piece.0.len() {
+        Some(Place::Inside)
+    } else {
+        None
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -217,6 +239,24 @@ mod tests {
         let cands = [&a, &b, &dup, &far, &near];
         assert_eq!(sum(&s, &cands), Some(500.0));
         assert_eq!(boolean(&s, &cands), 500.0);
+    }
+
+    #[test]
+    fn place_of_a_whole_geometry() {
+        let s = square(0., 0., 100.);
+        let two = MultiPolygon::new(vec![
+            square(10., 10., 5.).0[0].clone(),
+            square(60., 60., 5.).0[0].clone(),
+        ]);
+        let split = MultiPolygon::new(vec![
+            square(10., 10., 5.).0[0].clone(),
+            square(160., 60., 5.).0[0].clone(),
+        ]);
+        assert_eq!(place(&two, &s), Some(Place::Inside));
+        assert_eq!(place(&square(200., 0., 5.), &s), Some(Place::Outside));
+        assert_eq!(place(&split, &s), None);
+        assert_eq!(place(&square(95., 10., 10.), &s), None);
+        assert_eq!(place(&s, &square(10., 10., 5.)), None); // holds the target
     }
 
     #[test]
