@@ -108,32 +108,39 @@ pub(crate) fn scan_strict_at(
 /// Whether `t` is a number by JSON's grammar: `-`? (`0` | [1-9][0-9]*) (`.` [0-9]+)?
 /// ([eE] [+-]? [0-9]+)?.
 pub(crate) fn is_json_number(t: &[u8]) -> bool {
-    let digits = |i: usize| t[i..].iter().take_while(|b| b.is_ascii_digit()).count();
-    let mut i = usize::from(t.first() == Some(&b'-'));
-    match t.get(i) {
-        Some(b'0') => i += 1,
-        Some(b'1'..=b'9') => i += digits(i),
-        _ => return false,
-    }
-    if t.get(i) == Some(&b'.') {
-        let n = digits(i + 1);
-        if n == 0 {
-            return false;
-        }
-        i += 1 + n;
-    }
-    if matches!(t.get(i), Some(b'e' | b'E')) {
-        i += 1;
-        if matches!(t.get(i), Some(b'+' | b'-')) {
+    // Index loops, not iterator adaptors: this runs for every coordinate read.
+    let n = t.len();
+    let digits = |mut i: usize| {
+        while i < n && t[i].is_ascii_digit() {
             i += 1;
         }
-        let n = digits(i);
-        if n == 0 {
+        i
+    };
+    let mut i = usize::from(n > 0 && t[0] == b'-');
+    match t.get(i) {
+        Some(b'0') => i += 1,
+        Some(b'1'..=b'9') => i = digits(i + 1),
+        _ => return false,
+    }
+    if i < n && t[i] == b'.' {
+        let end = digits(i + 1);
+        if end == i + 1 {
             return false;
         }
-        i += n;
+        i = end;
     }
-    i == t.len()
+    if i < n && (t[i] == b'e' || t[i] == b'E') {
+        i += 1;
+        if i < n && (t[i] == b'+' || t[i] == b'-') {
+            i += 1;
+        }
+        let end = digits(i);
+        if end == i {
+            return false;
+        }
+        i = end;
+    }
+    i == n
 }
 
 struct Scanner<'a> {
