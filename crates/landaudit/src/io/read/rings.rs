@@ -54,7 +54,10 @@ pub(crate) fn polygons_from_parts<P: Position>(
         if rings.is_empty() {
             return Err(format!("polygon {pi} has no rings"));
         }
-        let mut lines = Vec::with_capacity(rings.len());
+        // Holes apart from the start: a polygon without holes allocates no list of them (the
+        // parcels keep these vectors, oriented in place by `check_geometry`).
+        let mut exterior = None;
+        let mut holes = Vec::with_capacity(rings.len() - 1);
         for (ri, ring) in rings.into_iter().enumerate() {
             // Only messages need the ring's name: not built for rings that pass.
             let name = || {
@@ -118,10 +121,14 @@ pub(crate) fn polygons_from_parts<P: Position>(
                 ));
                 continue;
             }
-            lines.push(LineString::new(coords));
+            if ri == 0 {
+                exterior = Some(LineString::new(coords));
+            } else {
+                holes.push(LineString::new(coords));
+            }
         }
-        let exterior = lines.remove(0);
-        polygons.push(Polygon::new(exterior, lines));
+        let exterior = exterior.expect("an exterior ring is kept, or its polygon skipped");
+        polygons.push(Polygon::new(exterior, holes));
     }
     if polygons.is_empty() {
         return Err("no polygon with 3 distinct positions".into());
