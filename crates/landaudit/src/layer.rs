@@ -163,9 +163,19 @@ impl Attributes {
 
     /// The value as trimmed text; `None` when absent or blank.
     pub fn text(&self, field: &str) -> Option<String> {
-        let t = self.get(field)?.to_text();
-        let t = t.trim();
-        (!t.is_empty()).then(|| t.to_string())
+        // One string, not a copy trimmed into another: this names every feature read.
+        let t = match self.get(field)? {
+            AttrValue::Text(s) => s.trim().to_string(),
+            v => {
+                let t = v.to_text();
+                if t.trim().len() == t.len() {
+                    t
+                } else {
+                    t.trim().to_string()
+                }
+            }
+        };
+        (!t.is_empty()).then_some(t)
     }
 
     /// The value as a number: numbers as they are, text parsed (thousands separators removed).

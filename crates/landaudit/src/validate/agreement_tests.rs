@@ -258,6 +258,16 @@ proptest! {
         same(&p)?;
     }
 
+    /// `check_geometry` orients in place: the same rings as geo's `orient`, which copies.
+    #[test]
+    fn orient_in_place_is_geos_orient(p in polygon_strategy(), q in polygon_strategy()) {
+        use geo::Orient;
+        let mut mp = MultiPolygon(vec![p, q]);
+        let want = mp.orient(geo::orient::Direction::Default);
+        super::orient_in_place(&mut mp);
+        prop_assert_eq!(mp, want);
+    }
+
 }
 
 proptest! {

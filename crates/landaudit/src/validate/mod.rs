@@ -18,7 +18,9 @@ mod agreement_tests;
 mod tests;
 
 use geo::orient::Direction;
-use geo::{Area, MakeValid, MultiPolygon, Orient, Polygon, RemoveRepeatedPoints, unary_union};
+use geo::{
+    Area, MakeValid, MultiPolygon, Orient, Polygon, RemoveRepeatedPoints, Winding, unary_union,
+};
 use std::ops::ControlFlow;
 
 pub use geo::algorithm::validation::{InvalidMultiPolygon, InvalidPolygon};
@@ -124,8 +126,9 @@ pub enum Checked {
 /// assert!(matches!(check_geometry(bowtie.clone(), false), Checked::Invalid(_)));
 /// assert!(matches!(check_geometry(bowtie, true), Checked::Repaired(..)));
 /// ```
-pub fn check_geometry(geometry: MultiPolygon<f64>, repair: bool) -> Checked {
-    let geometry = geometry.remove_repeated_points();
+pub fn check_geometry(mut geometry: MultiPolygon<f64>, repair: bool) -> Checked {
+    // In place: the geometry is ours, so neither step needs a copy of every ring.
+    geometry.remove_repeated_points_mut();
     let problem = geometry.fast_check_validation().err();
     let (geometry, repaired) = match problem {
         None => (geometry, None),
@@ -138,13 +141,24 @@ pub fn check_geometry(geometry: MultiPolygon<f64>, repair: bool) -> Checked {
             }
         },
     };
-    let geometry = geometry.orient(Direction::Default);
+    let mut geometry = geometry;
+    orient_in_place(&mut geometry);
     if geometry.0.is_empty() || geometry.unsigned_area() <= 0.0 {
         return Checked::Invalid("zero area".into());
     }
     match repaired {
         None => Checked::Valid(geometry),
         Some(what) => Checked::Repaired(geometry, what),
+    }
+}
+
+/// `orient(Direction::Default)` without the copy: CCW exteriors, CW holes. geo's `orient` clones
+/// each ring and reverses the clone where its winding is the other way; this reverses in place
+/// where it is, which leaves the same rings.
+fn orient_in_place(geometry: &mut MultiPolygon<f64>) {
+    for p in &mut geometry.0 {
+        p.interiors_mut(|holes| holes.iter_mut().for_each(|h| h.make_cw_winding()));
+        p.exterior_mut(|e| e.make_ccw_winding());
     }
 }
 

@@ -19,6 +19,12 @@ pub(super) fn visit(
     mp: &MultiPolygon<f64>,
     report: &mut dyn FnMut(InvalidMultiPolygon) -> ControlFlow<()>,
 ) -> ControlFlow<()> {
+    // Most parcels have one part: no pairs, so no boxes, no pair lists, no preparation.
+    if let [part] = mp.0.as_slice() {
+        return polygon::visit(part, &mut |e| {
+            report(InvalidMultiPolygon::InvalidPolygon(GeometryIndex(0), e))
+        });
+    }
     let rects: Vec<_> = mp.0.iter().map(|p| p.bounding_rect()).collect();
     let later = pairs::meeting_pairs(&rects);
     // Prepared on first use: the first error may come before any pair.

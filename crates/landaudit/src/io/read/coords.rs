@@ -74,14 +74,9 @@ pub(crate) fn scan(text: &str, multi: bool, shift: Option<&XShift>) -> Result<Pa
         text,
         i: 0,
         shift,
+        strict: false,
     };
-    let parts = if multi {
-        s.list("polygons", |s| {
-            s.list("rings", |s| s.list("positions", Scanner::position))
-        })?
-    } else {
-        vec![s.list("rings", |s| s.list("positions", Scanner::position))?]
-    };
+    let parts = s.parts(multi)?;
     s.ws();
     if s.i != s.b.len() {
         return Err(s.error("trailing characters"));
@@ -89,14 +84,85 @@ pub(crate) fn scan(text: &str, multi: bool, shift: Option<&XShift>) -> Result<Pa
     Ok(parts)
 }
 
+/// Scans the coordinates that start at byte `at` of `text` (a whole feature), as [`scan`] would
+/// scan them cut out, and returns them with the byte after them. Strict: every number must be
+/// a JSON number, so that what this accepts is also valid JSON; it fails on anything else
+/// (without a useful message: the caller then reads the feature the slow way, which says why).
+pub(crate) fn scan_strict_at(
+    text: &str,
+    at: usize,
+    multi: bool,
+    shift: Option<&XShift>,
+) -> Option<(Parts, usize)> {
+    let mut s = Scanner {
+        b: text.as_bytes(),
+        text,
+        i: at,
+        shift,
+        strict: true,
+    };
+    let parts = s.parts(multi).ok()?;
+    Some((parts, s.i))
+}
+
+/// Whether `t` is a number by JSON's grammar: `-`? (`0` | [1-9][0-9]*) (`.` [0-9]+)?
+/// ([eE] [+-]? [0-9]+)?.
+pub(crate) fn is_json_number(t: &[u8]) -> bool {
+    // Index loops, not iterator adaptors: this runs for every coordinate read.
+    let n = t.len();
+    let digits = |mut i: usize| {
+        while i < n && t[i].is_ascii_digit() {
+            i += 1;
+        }
+        i
+    };
+    let mut i = usize::from(n > 0 && t[0] == b'-');
+    match t.get(i) {
+        Some(b'0') => i += 1,
+        Some(b'1'..=b'9') => i = digits(i + 1),
+        _ => return false,
+    }
+    if i < n && t[i] == b'.' {
+        let end = digits(i + 1);
+        if end == i + 1 {
+            return false;
+        }
+        i = end;
+    }
+    if i < n && (t[i] == b'e' || t[i] == b'E') {
+        i += 1;
+        if i < n && (t[i] == b'+' || t[i] == b'-') {
+            i += 1;
+        }
+        let end = digits(i);
+        if end == i {
+            return false;
+        }
+        i = end;
+    }
+    i == n
+}
+
 struct Scanner<'a> {
     b: &'a [u8],
     text: &'a str,
     i: usize,
     shift: Option<&'a XShift>,
+    /// Numbers must follow JSON's grammar (see [`scan_strict_at`]).
+    strict: bool,
 }
 
 impl<'a> Scanner<'a> {
+    fn parts(&mut self, multi: bool) -> Result<Parts, String> {
+        Ok(if multi {
+            self.list("polygons", |s| {
+                s.list("rings", |s| s.list("positions", Scanner::position))
+            })?
+        } else {
+            vec![self.list("rings", |s| s.list("positions", Scanner::position))?]
+        })
+    }
+
     fn ws(&mut self) {
         while self.i < self.b.len() && matches!(self.b[self.i], b' ' | b'\t' | b'\n' | b'\r') {
             self.i += 1;
@@ -169,6 +235,9 @@ impl<'a> Scanner<'a> {
         {
             self.i += 1;
         }
+        if self.strict && !is_json_number(&self.b[start..self.i]) {
+            return Err(self.error("not a JSON number"));
+        }
         Ok(&self.text[start..self.i])
     }
 
@@ -238,6 +307,34 @@ mod tests {
             let want: f64 = t.parse().unwrap();
             assert_eq!(p[0][0][0].xy().unwrap().0.to_bits(), want.to_bits(), "{t}");
         }
+    }
+
+    #[test]
+    fn strict_numbers_are_json_numbers() {
+        for t in [
+            "0",
+            "-0",
+            "12",
+            "1.5",
+            "-0.25e-3",
+            "7E+2",
+            "3.3448611890000003E6",
+        ] {
+            assert!(is_json_number(t.as_bytes()), "{t}");
+            let text = format!(r#"{{"coordinates":[[[{t},1]]]}}"#);
+            let at = text.find('[').unwrap();
+            let (p, end) = scan_strict_at(&text, at, false, None).unwrap();
+            assert_eq!(&text[end..], "}");
+            assert_eq!(p, scan(&text[at..end], false, None).unwrap());
+        }
+        for t in [
+            "", "-", "01", "1.", ".5", "1e", "1e+", "+1", "1-2", "1.2.3", "--1", "0x1",
+        ] {
+            assert!(!is_json_number(t.as_bytes()), "{t}");
+        }
+        // The lenient scan reads some of them; the strict one leaves them to serde's errors.
+        assert!(scan("[[[1.,2]]]", false, None).is_ok());
+        assert!(scan_strict_at("[[[1.,2]]]", 0, false, None).is_none());
     }
 
     #[test]

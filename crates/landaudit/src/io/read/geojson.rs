@@ -44,6 +44,7 @@ use serde_json::value::RawValue;
 
 use super::coords::{self, XShift};
 use super::feature::{FieldLookup, Notes, Outcome, finish};
+use super::members::members;
 use super::rings::polygons_from_parts;
 use super::split::{BadByte, Splitter, Stop, Unit, line_column, offset_of};
 use super::{Converted, Prefilter, ReadOptions, assemble};
@@ -451,6 +452,19 @@ fn convert_feature(
             format!("not a GeoJSON feature object: {}", json_kind(text)),
         ));
     }
+    // The plain case in one pass; anything else the general way, which says what is wrong.
+    if let Some(m) = members(text, shift) {
+        let geometry = || m.geometry.map(|parts| polygons_from_parts(parts, repair));
+        return convert_members(
+            index,
+            m.ty,
+            m.properties,
+            geometry,
+            bad_utf8,
+            lookup,
+            repair,
+        );
+    }
     let raw: RawFeature = serde_json::from_str(text)
         .map_err(|e| (None, format!("not a GeoJSON feature object: {e}")))?;
     let properties: BTreeMap<String, &RawValue> = match raw.properties {
@@ -465,14 +479,39 @@ fn convert_feature(
             )
         })?,
     };
-    let (attrs, fields) = lookup.attributes(properties, |raw| attr_value(raw.get()));
+    let geometry = || match raw.geometry.map(|g| g.get()) {
+        None | Some("null") => None,
+        Some(g) => Some(parse_polygons(g, repair, shift)),
+    };
+    let properties = properties.into_iter().map(|(k, v)| (k, v.get()));
+    convert_members(
+        index,
+        raw.ty.map(|t| t.get()),
+        properties,
+        geometry,
+        bad_utf8,
+        lookup,
+        repair,
+    )
+}
+
+/// A feature from its members, however they were read: `ty` the raw text of its `type`,
+/// `properties` (name, raw value) in name order, `geometry` its polygons (`None` when null).
+fn convert_members<'a, K: AsRef<str> + Into<String>>(
+    index: usize,
+    ty: Option<&str>,
+    properties: impl IntoIterator<Item = (K, &'a str)>,
+    geometry: impl FnOnce() -> Option<std::result::Result<(MultiPolygon<f64>, Vec<String>), String>>,
+    bad_utf8: Option<BadByte>,
+    lookup: &FieldLookup,
+    repair: bool,
+) -> Outcome {
+    let (attrs, fields) = lookup.attributes(properties, attr_value);
     let id = lookup.id(&attrs, index);
-    let ty = raw.ty.map(|t| t.get());
-    if ty
-        .and_then(|t| serde_json::from_str::<String>(t).ok())
-        .as_deref()
-        != Some("Feature")
-    {
+    let is_feature = |t: &str| {
+        t == "\"Feature\"" || serde_json::from_str::<String>(t).is_ok_and(|t| t == "Feature")
+    };
+    if !ty.is_some_and(is_feature) {
         return Err((
             id,
             format!(
@@ -507,15 +546,12 @@ fn convert_feature(
             format!("{what} {place}; {UTF8_HINT}"),
         ));
     }
-    let geometry = match raw.geometry.map(|g| g.get()) {
-        None | Some("null") => {
+    let (geometry, repairs) = match geometry() {
+        None => {
             return Err((Some(id), "null geometry (or no geometry member)".into()));
         }
-        Some(g) => g,
-    };
-    let (geometry, repairs) = match parse_polygons(geometry, repair, shift) {
-        Ok(parsed) => parsed,
-        Err(reason) => return Err((Some(id), reason)),
+        Some(Ok(parsed)) => parsed,
+        Some(Err(reason)) => return Err((Some(id), reason)),
     };
     finish(index, id, attrs, fields, geometry, repairs, notes, repair)
 }
@@ -545,6 +581,9 @@ fn attr_value(raw: &str) -> Option<AttrValue> {
         b'n' => None,
         b't' => Some(AttrValue::Bool(true)),
         b'f' => Some(AttrValue::Bool(false)),
+        // Valid JSON (serde_json or `members` checked it), so without a backslash the text
+        // between the quotes is the string.
+        b'"' if !raw.contains('\\') => Some(AttrValue::Text(raw[1..raw.len() - 1].to_string())),
         b'"' => serde_json::from_str::<String>(raw)
             .ok()
             .map(AttrValue::Text),

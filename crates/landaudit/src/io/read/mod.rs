@@ -5,6 +5,7 @@
 //!   vector source, through the system GDAL;
 //! - `feature`: field lookup, id and geometry checks of one feature, for every format;
 //! - `coords`: GeoJSON coordinates from their text (zone prefixes removed exactly);
+//! - `members`: a GeoJSON feature's members in one pass, for the plain case;
 //! - `rings`: positions and rings to polygons, for every format;
 //! - `arcs` (feature `gdal`): circular arcs of curved polygons to line segments;
 //! - `split`: GeoJSON values cut out of the byte stream, under the byte limits of `[input]`.
@@ -20,6 +21,7 @@ pub(crate) mod feature;
 #[cfg(feature = "gdal")]
 mod gdal;
 pub mod geojson;
+mod members;
 pub(crate) mod rings;
 mod split;
 

@@ -54,24 +54,37 @@ pub(crate) fn polygons_from_parts<P: Position>(
         if rings.is_empty() {
             return Err(format!("polygon {pi} has no rings"));
         }
-        let mut lines = Vec::with_capacity(rings.len());
+        // Holes apart from the start: a polygon without holes allocates no list of them (the
+        // parcels keep these vectors, oriented in place by `check_geometry`).
+        let mut exterior = None;
+        let mut holes = Vec::with_capacity(rings.len() - 1);
         for (ri, ring) in rings.into_iter().enumerate() {
-            let name = if ri == 0 {
-                format!("polygon {pi} exterior ring")
-            } else {
-                format!("polygon {pi} interior ring {}", ri - 1)
+            // Only messages need the ring's name: not built for rings that pass.
+            let name = || {
+                if ri == 0 {
+                    format!("polygon {pi} exterior ring")
+                } else {
+                    format!("polygon {pi} interior ring {}", ri - 1)
+                }
             };
             let mut coords = Vec::with_capacity(ring.len());
             for (ci, p) in ring.iter().enumerate() {
                 let (x, y) = p.xy().map_err(|n| {
-                    format!("{name}: position {ci} has {n} coordinate(s), expected at least 2")
+                    format!(
+                        "{}: position {ci} has {n} coordinate(s), expected at least 2",
+                        name()
+                    )
                 })?;
                 if !x.is_finite() || !y.is_finite() {
-                    return Err(format!("{name}: non-finite coordinate at position {ci}"));
+                    return Err(format!(
+                        "{}: non-finite coordinate at position {ci}",
+                        name()
+                    ));
                 }
                 if x.abs() > MAX_COORD || y.abs() > MAX_COORD {
                     return Err(format!(
-                        "{name}: coordinate ({x:e}, {y:e}) at position {ci} is beyond ±{MAX_COORD:e}"
+                        "{}: coordinate ({x:e}, {y:e}) at position {ci} is beyond ±{MAX_COORD:e}",
+                        name()
                     ));
                 }
                 coords.push(Coord {
@@ -81,18 +94,20 @@ pub(crate) fn polygons_from_parts<P: Position>(
             }
             if coords.len() < 4 {
                 return Err(format!(
-                    "{name} has {} positions; a closed ring needs at least 4",
+                    "{} has {} positions; a closed ring needs at least 4",
+                    name(),
                     coords.len()
                 ));
             }
             if coords.first() != coords.last() {
                 return Err(format!(
-                    "{name} is not closed (first and last positions differ)"
+                    "{} is not closed (first and last positions differ)",
+                    name()
                 ));
             }
             let distinct = coords.windows(2).filter(|w| w[0] != w[1]).count();
             if distinct < 3 {
-                let what = format!("{name} has fewer than 3 distinct positions");
+                let what = format!("{} has fewer than 3 distinct positions", name());
                 if !repair {
                     return Err(what);
                 }
@@ -101,14 +116,19 @@ pub(crate) fn polygons_from_parts<P: Position>(
                     continue 'parts;
                 }
                 notes.push(format!(
-                    "repaired: {name} dropped, it has fewer than 3 distinct positions"
+                    "repaired: {} dropped, it has fewer than 3 distinct positions",
+                    name()
                 ));
                 continue;
             }
-            lines.push(LineString::new(coords));
+            if ri == 0 {
+                exterior = Some(LineString::new(coords));
+            } else {
+                holes.push(LineString::new(coords));
+            }
         }
-        let exterior = lines.remove(0);
-        polygons.push(Polygon::new(exterior, lines));
+        let exterior = exterior.expect("an exterior ring is kept, or its polygon skipped");
+        polygons.push(Polygon::new(exterior, holes));
     }
     if polygons.is_empty() {
         return Err("no polygon with 3 distinct positions".into());

@@ -274,7 +274,13 @@ impl<R: Read> Splitter<R> {
                 }
                 let b = self.buf[i];
                 match CLASS[b as usize] {
-                    PLAIN => i += 1,
+                    // The run of plain bytes at once (numbers, commas, names): most of a file.
+                    PLAIN => {
+                        i += 1 + self.buf[i + 1..self.end]
+                            .iter()
+                            .position(|&b| CLASS[b as usize] != PLAIN)
+                            .unwrap_or(self.end - i - 1);
+                    }
                     QUOTE => {
                         in_string = true;
                         i += 1;
