@@ -374,4 +374,122 @@ mod tests {
             assert_eq!(members(&text, None), None, "{text}");
         }
     }
+
+    /// What serde_json makes of a feature, as the general way reads it.
+    #[derive(serde::Deserialize)]
+    struct General<'a> {
+        #[serde(borrow, rename = "type")]
+        ty: Option<&'a serde_json::value::RawValue>,
+        #[serde(borrow)]
+        properties: Option<std::collections::BTreeMap<String, &'a serde_json::value::RawValue>>,
+        #[serde(borrow)]
+        geometry: Option<&'a serde_json::value::RawValue>,
+    }
+
+    /// The positions `depth` arrays down: (x, y), or the count of a shorter one.
+    fn positions(v: &serde_json::Value, depth: usize, out: &mut Vec<Result<(f64, f64), usize>>) {
+        let a = v.as_array().map(Vec::as_slice).unwrap_or_default();
+        if depth > 0 {
+            a.iter().for_each(|v| positions(v, depth - 1, out));
+        } else if a.len() >= 2 {
+            let n = |v: &serde_json::Value| v.as_f64().unwrap_or(f64::NAN);
+            out.push(Ok((n(&a[0]), n(&a[1]))));
+        } else {
+            out.push(Err(a.len()));
+        }
+    }
+
+    const BASES: [&str; 3] = [
+        r#"{"type":"Feature","id":7,"properties":{"PZWH":"浙土字〔2019〕1号","PZMJ":1.25e1,"X":null,"L":[1,{"a":true}]},"geometry":{"type":"Polygon","coordinates":[[[0,0],[10.5,0],[10.5,-2e1],[0,0]]]}}"#,
+        r#"{ "geometry" : { "coordinates" : [ [ [ [ 40500000.125 , 3300000 ] , [ 1 , 2 ] ] ] ] , "type" : "MultiPolygon" } , "properties" : { "a\"b" : "c\u00e9\n" } , "type" : "Feature" }"#,
+        r#"{"type":"Feature","properties":{},"geometry":null,"bbox":[0,0,1,1]}"#,
+    ];
+
+    /// Bits of JSON that make or break a text.
+    const PIECES: [&str; 22] = [
+        "\"",
+        "\\",
+        ",",
+        ":",
+        "{",
+        "}",
+        "[",
+        "]",
+        "null",
+        "-",
+        ".",
+        "e",
+        "0",
+        "1",
+        " ",
+        "\t",
+        "\u{1}",
+        "\\u00",
+        "é",
+        "type",
+        "+",
+        "\"type\":",
+    ];
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig { cases: 3000, .. Default::default() })]
+
+        /// Wherever the one pass answers, serde_json accepts the text and reads the same
+        /// members, property values and coordinates from it.
+        #[test]
+        fn answers_only_what_serde_reads_the_same(
+            base in 0usize..3,
+            edits in proptest::collection::vec((0usize..400, 0usize..3, 0usize..22), 1..4),
+        ) {
+            let mut text: Vec<char> = BASES[base].chars().collect();
+            for (at, op, piece) in edits {
+                let at = at % (text.len() + 1);
+                match op {
+                    0 if at < text.len() => {
+                        text.remove(at);
+                    }
+                    1 if at < text.len() => {
+                        text.splice(at..at + 1, PIECES[piece].chars());
+                    }
+                    _ => {
+                        text.splice(at..at, PIECES[piece].chars());
+                    }
+                }
+            }
+            let text: String = text.into_iter().collect();
+            let Some(m) = members(&text, None) else {
+                return Ok(());
+            };
+            let g: General = serde_json::from_str(&text)
+                .map_err(|e| proptest::test_runner::TestCaseError::fail(format!("{text}: {e}")))?;
+            proptest::prop_assert_eq!(m.ty, g.ty.map(|r| r.get()), "{}", text);
+            let props: Vec<(&str, &str)> = g
+                .properties
+                .iter()
+                .flatten()
+                .map(|(k, v)| (k.as_str(), v.get()))
+                .collect();
+            proptest::prop_assert_eq!(&m.properties, &props, "{}", text);
+            match (&m.geometry, g.geometry) {
+                (None, None) => {}
+                (Some(_), Some(raw)) => {
+                    let v: serde_json::Value = serde_json::from_str(raw.get()).unwrap();
+                    let ty = v["type"].as_str().unwrap_or("");
+                    proptest::prop_assert!(ty == "Polygon" || ty == "MultiPolygon", "{}", text);
+                    let mut want = vec![];
+                    positions(&v["coordinates"], if ty == "Polygon" { 2 } else { 3 }, &mut want);
+                    let got: Vec<_> = m
+                        .geometry
+                        .iter()
+                        .flatten()
+                        .flatten()
+                        .flatten()
+                        .map(|p| p.xy())
+                        .collect();
+                    proptest::prop_assert_eq!(got, want, "{}", text);
+                }
+                (a, b) => proptest::prop_assert!(false, "{text}: {a:?} / {b:?}"),
+            }
+        }
+    }
 }
