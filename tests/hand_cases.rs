@@ -310,6 +310,74 @@ fn ellipsoidal_area_is_the_default_for_cgcs2000() {
     assert_eq!(c.area_m2, e);
 }
 
+/// Built fraction where every footprint lies well inside its supply (the summed path, no overlay):
+/// supply P 0..100 × 0..100. On 2025-01-01 buildings A 10..30 × 10..30 (400 m²) and
+/// B 50..60 × 50..60 (100 m²); on 2026-02-01 the same A and B again (identical geometry) and a new
+/// C 60..90 × 10..20 (300 m², B and C apart: B's box ends at x 60 but at y ≥ 50). All footprints
+/// together: A + B + C = 800 m² (duplicates once); by date 500 and 800. A second supply R holds
+/// two overlapping footprints (the overlay's path): 0..20 × 0..10 and 10..30 × 0..10, union 300.
+#[test]
+fn built_fraction_of_footprints_inside_their_supply_by_hand() {
+    let dir = tempfile::tempdir().unwrap();
+    let (x, y) = (500_000.0, 3_300_000.0);
+    let r = |x0: f64, y0: f64, x1: f64, y1: f64| rect(x + x0, y + y0, x + x1, y + y1);
+    let (a, s) = write_layers(
+        dir.path(),
+        vec![feature(
+            json!({"PZWH": "Z", "PZRQ": "2020-01-01"}),
+            &r(-10.0, -10.0, 400.0, 110.0),
+        )],
+        vec![
+            feature(
+                json!({"DZJGH": "P", "PZWH": "Z", "YDKGRQ": "2021-01-01"}),
+                &r(0.0, 0.0, 100.0, 100.0),
+            ),
+            feature(
+                json!({"DZJGH": "R", "PZWH": "Z", "YDKGRQ": "2021-01-01"}),
+                &r(200.0, 0.0, 300.0, 100.0),
+            ),
+        ],
+    );
+    let f = dir.path().join("footprints.geojson");
+    let (d1, d2) = ("2025-01-01", "2026-02-01");
+    write_fc(
+        &f,
+        vec![
+            feature(json!({"RQ": d1}), &r(10.0, 10.0, 30.0, 30.0)),
+            feature(json!({"RQ": d1}), &r(50.0, 50.0, 60.0, 60.0)),
+            feature(json!({"RQ": d2}), &r(50.0, 50.0, 60.0, 60.0)),
+            feature(json!({"RQ": d2}), &r(10.0, 10.0, 30.0, 30.0)),
+            feature(json!({"RQ": d2}), &r(60.0, 10.0, 90.0, 20.0)),
+            feature(json!({"RQ": d2}), &r(200.0, 0.0, 220.0, 10.0)),
+            feature(json!({"RQ": d2}), &r(210.0, 0.0, 230.0, 10.0)),
+        ],
+    );
+    let inputs = AuditInputs {
+        footprints: Some(f),
+        ..AuditInputs::new(a, s, NaiveDate::from_ymd_opt(2026, 6, 30).unwrap())
+    };
+    let audit = Audit::run(&inputs, &planar("")).unwrap();
+    let built = |id: &str| {
+        let i = audit.supplies.iter().position(|s| s.dzjgh == id).unwrap();
+        audit.built[i].clone().unwrap()
+    };
+    let p = built("P");
+    assert!(close(p.built_m2, 800.0), "{}", p.built_m2);
+    let by: Vec<f64> = p.by_date.iter().map(|d| d.1).collect();
+    assert!(
+        by.len() == 2 && close(by[0], 500.0) && close(by[1], 800.0),
+        "{by:?}"
+    );
+    // R touches its supply's edge (y = 0) and its footprints overlap: the overlay's answer.
+    let r_ = built("R");
+    assert!(close(r_.built_m2, 300.0), "{}", r_.built_m2);
+    assert!(
+        close(r_.by_date[0].1, 0.0) && close(r_.by_date[1].1, 300.0),
+        "{:?}",
+        r_.by_date
+    );
+}
+
 /// Built fraction and the part inside approvals, by hand:
 /// supply P 0..100 × 0..100 (10,000 m²); approval Z 0..50 × 0..100 ⇒ 5,000 inside, 5,000 outside.
 /// Footprints: 0..20 × 0..20 and 10..30 × 0..20 overlap (union 30 × 20 = 600), a duplicate of the
