@@ -163,17 +163,22 @@ impl Audit {
             }
         }
         progress.inc(3);
+        // The three layers' records are independent: built side by side.
         let a_parcels = std::mem::take(&mut a_layer.parcels);
-        let (approvals, a_warn) = approvals_from(&a_layer, a_parcels, config);
         let s_parcels = std::mem::take(&mut s_layer.parcels);
-        let (supplies, s_warn) = supplies_from(&s_layer, s_parcels, config);
-        let (footprints, f_warn) = match &mut f_layer {
-            Some(l) => {
-                let parcels = std::mem::take(&mut l.parcels);
-                footprints_from(l, parcels, config)
-            }
-            None => (vec![], vec![]),
-        };
+        let f_parcels = f_layer.as_mut().map(|l| std::mem::take(&mut l.parcels));
+        let ((approvals, a_warn), ((supplies, s_warn), (footprints, f_warn))) = rayon::join(
+            || approvals_from(&a_layer, a_parcels, config),
+            || {
+                rayon::join(
+                    || supplies_from(&s_layer, s_parcels, config),
+                    || match (&f_layer, f_parcels) {
+                        (Some(l), Some(parcels)) => footprints_from(l, parcels, config),
+                        _ => (vec![], vec![]),
+                    },
+                )
+            },
+        );
         let mut rejections: Vec<Rejection> = a_layer
             .rejections
             .iter()
