@@ -86,29 +86,41 @@ impl<'a> Pass<'a> {
         (self.b.get(self.i) == Some(&byte)).then(|| self.i += 1)
     }
 
-    /// An object: calls `member` with each name, the pass just after the name's colon.
-    fn object(&mut self, mut member: impl FnMut(&mut Self, &'a str) -> Option<()>) -> Option<()> {
-        self.eat(b'{')?;
+    /// A bracketed list: `open`, then `item`s separated by commas, then `close`.
+    fn list(
+        &mut self,
+        open: u8,
+        close: u8,
+        mut item: impl FnMut(&mut Self) -> Option<()>,
+    ) -> Option<()> {
+        self.eat(open)?;
         self.ws();
-        if self.b.get(self.i) == Some(&b'}') {
+        if self.b.get(self.i) == Some(&close) {
             self.i += 1;
             return Some(());
         }
         loop {
+            item(self)?;
             self.ws();
-            let key = self.plain_string()?;
-            self.eat(b':')?;
-            member(self, key)?;
-            self.ws();
-            match self.b.get(self.i)? {
+            match *self.b.get(self.i)? {
                 b',' => self.i += 1,
-                b'}' => {
+                c if c == close => {
                     self.i += 1;
                     return Some(());
                 }
                 _ => return None,
             }
         }
+    }
+
+    /// An object: calls `member` with each name, the pass just after the name's colon.
+    fn object(&mut self, mut member: impl FnMut(&mut Self, &'a str) -> Option<()>) -> Option<()> {
+        self.list(b'{', b'}', |p| {
+            p.ws();
+            let key = p.plain_string()?;
+            p.eat(b':')?;
+            member(p, key)
+        })
     }
 
     /// A string without escapes (a member name, a geometry type): its content.
@@ -178,26 +190,7 @@ impl<'a> Pass<'a> {
             b'f' => self.literal(b"false"),
             b'n' => self.literal(b"null"),
             _ if depth >= MAX_DEPTH => None,
-            b'[' => {
-                self.i += 1;
-                self.ws();
-                if self.b.get(self.i) == Some(&b']') {
-                    self.i += 1;
-                    return Some(());
-                }
-                loop {
-                    self.value(depth + 1)?;
-                    self.ws();
-                    match self.b.get(self.i)? {
-                        b',' => self.i += 1,
-                        b']' => {
-                            self.i += 1;
-                            return Some(());
-                        }
-                        _ => return None,
-                    }
-                }
-            }
+            b'[' => self.list(b'[', b']', |p| p.value(depth + 1)),
             b'{' => self.object(|p, _| p.value(depth + 1)),
             _ => None,
         }
