@@ -10,7 +10,7 @@
 //! duplicates) is answered `None`, and the caller takes the boolean operation as before.
 
 use geo::coordinate_position::{CoordPos, CoordinatePosition};
-use geo::{BoundingRect, Coord, Intersects, Line, MultiPolygon, Polygon, Rect};
+use geo::{BoundingRect, Intersects, Line, MultiPolygon, Polygon, Rect};
 
 /// A polygon of a candidate that lies inside the target.
 #[derive(Debug, Clone, Copy)]
@@ -35,29 +35,35 @@ pub(crate) struct Target<'a> {
     edges: Vec<(Line<f64>, Rect<f64>)>,
 }
 
-fn meets(a: &Rect<f64>, b: &Rect<f64>) -> bool {
-    a.min().x <= b.max().x
-        && b.min().x <= a.max().x
-        && a.min().y <= b.max().y
-        && b.min().y <= a.max().y
-}
-
 fn rings(p: &Polygon<f64>) -> impl Iterator<Item = &geo::LineString<f64>> {
     std::iter::once(p.exterior()).chain(p.interiors())
 }
 
-fn first(ring: &geo::LineString<f64>) -> Option<Coord<f64>> {
-    ring.0.first().copied()
+/// Whether `polygon` (with its envelope `rect`) holds, inside or on its boundary, the first
+/// vertex of one of `rings`.
+fn holds_a_vertex<'r>(
+    polygon: &Polygon<f64>,
+    rect: &Rect<f64>,
+    mut rings: impl Iterator<Item = &'r geo::LineString<f64>>,
+) -> bool {
+    rings.any(|ring| {
+        ring.0.first().is_some_and(|v| {
+            rect.intersects(v) && polygon.coordinate_position(v) != CoordPos::Outside
+        })
+    })
 }
 
 /// Whether some edge of `p` meets (crosses, touches or overlaps) one of `edges`.
 fn edges_meet(p: &Polygon<f64>, rect: &Rect<f64>, edges: &[(Line<f64>, Rect<f64>)]) -> bool {
-    edges.iter().filter(|(_, r)| meets(r, rect)).any(|(e, r)| {
-        rings(p).flat_map(|ring| ring.lines()).any(|l| {
-            let lr = Rect::new(l.start, l.end);
-            meets(&lr, r) && l.intersects(e)
+    edges
+        .iter()
+        .filter(|(_, r)| r.intersects(rect))
+        .any(|(e, r)| {
+            rings(p).flat_map(|ring| ring.lines()).any(|l| {
+                let lr = Rect::new(l.start, l.end);
+                lr.intersects(r) && l.intersects(e)
+            })
         })
-    })
 }
 
 fn edges_of<'g>(
@@ -91,7 +97,7 @@ impl<'a> Target<'a> {
                 let Some(rect) = polygon.bounding_rect() else {
                     continue;
                 };
-                if !meets(&rect, &self.rect) {
+                if !rect.intersects(&self.rect) {
                     continue;
                 }
                 if edges_meet(polygon, &rect, &self.edges) {
@@ -99,16 +105,7 @@ impl<'a> Target<'a> {
                 }
                 // No boundary contact: the piece is inside or outside as a whole, unless a ring
                 // of the target lies inside it (a hole of the target, or the whole target).
-                let holds_a_ring = self
-                    .geometry
-                    .0
-                    .iter()
-                    .flat_map(rings)
-                    .filter_map(first)
-                    .any(|v| {
-                        rect.intersects(&v) && polygon.coordinate_position(&v) != CoordPos::Outside
-                    });
-                if holds_a_ring {
+                if holds_a_vertex(polygon, &rect, self.geometry.0.iter().flat_map(rings)) {
                     return None;
                 }
                 match polygon
@@ -134,12 +131,8 @@ impl<'a> Target<'a> {
 /// Whether the interiors of two polygons, whose boundaries do not meet, are apart: neither
 /// holds a vertex of the other.
 fn apart(a: &Piece, b: &Piece) -> bool {
-    let holds = |p: &Piece, q: &Piece| {
-        rings(q.polygon).filter_map(first).any(|v| {
-            p.rect.intersects(&v) && p.polygon.coordinate_position(&v) != CoordPos::Outside
-        })
-    };
-    !holds(a, b) && !holds(b, a)
+    !holds_a_vertex(a.polygon, &a.rect, rings(b.polygon))
+        && !holds_a_vertex(b.polygon, &b.rect, rings(a.polygon))
 }
 
 /// The pieces to count once each, when the pieces' interiors do not overlap: exact duplicates
@@ -159,7 +152,7 @@ pub(crate) fn distinct<'c>(mut pieces: Vec<Piece<'c>>) -> Option<Vec<Piece<'c>>>
             if b.rect.min().x > a.rect.max().x {
                 break;
             }
-            if !keep[j] || !meets(&a.rect, &b.rect) {
+            if !keep[j] || !a.rect.intersects(&b.rect) {
                 continue;
             }
             if a.polygon == b.polygon {
@@ -206,7 +199,7 @@ pub(crate) fn place(piece: &MultiPolygon<f64>, target: &MultiPolygon<f64>) -> Op
 #[cfg(test)]
 mod tests {
     use super::*;
-    use geo::{Area, BooleanOps, LineString, Translate, unary_union, wkt};
+    use geo::{Area, BooleanOps, Coord, LineString, Translate, unary_union, wkt};
     use proptest::prelude::*;
 
     fn square(x: f64, y: f64, s: f64) -> MultiPolygon<f64> {

@@ -2,10 +2,11 @@
 //! CGCS2000 ellipsoid as official 图斑面积 are (DOMAIN 3.3). One [`Measure`] drives every area
 //! column, status, rate and total of a run; both figures are reported for approvals and supplies.
 
-use geo::{Densify, Euclidean, MultiPolygon, Polygon};
+use geo::line_measures::Densifiable;
+use geo::{Area, BoundingRect, Densify, Euclidean, MultiPolygon, Polygon, Rect, Translate};
 use serde::Deserialize;
 
-use crate::cgcs2000::{EllipsoidalFormula, GkZone};
+use crate::cgcs2000::{EllipsoidalFormula, GkZone, Polygonal};
 
 /// Which area drives statuses, rates and totals.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
@@ -48,6 +49,19 @@ impl Default for AreaSettings {
         }
     }
 }
+
+/// What a [`Measure`] measures: a polygon or a multipolygon.
+trait Measurable:
+    Polygonal
+    + Densifiable<f64, Output = Self>
+    + BoundingRect<f64, Output = Option<Rect<f64>>>
+    + Translate<f64>
+    + Area<f64>
+{
+}
+
+impl Measurable for Polygon<f64> {}
+impl Measurable for MultiPolygon<f64> {}
 
 /// The area measure of a run.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -111,24 +125,22 @@ impl Measure {
     /// assert!((Measure::PLANAR.area(&sq) - 10_000.0).abs() < 1e-6);
     /// ```
     pub fn area(&self, g: &MultiPolygon<f64>) -> f64 {
+        self.area_of(g)
+    }
+
+    /// [`Measure::area`] of one polygon.
+    pub fn polygon_area(&self, p: &Polygon<f64>) -> f64 {
+        self.area_of(p)
+    }
+
+    fn area_of<G: Measurable>(&self, g: &G) -> f64 {
         match (self.ellipsoidal, self.zone) {
             (true, Some(z)) => self.ellipsoid(g, &z),
             _ => crate::overlay::area(g),
         }
     }
 
-    /// [`Measure::area`] of one polygon.
-    pub fn polygon_area(&self, p: &Polygon<f64>) -> f64 {
-        match (self.ellipsoidal, self.zone) {
-            (true, Some(z)) if self.densify_m > 0.0 => self
-                .formula
-                .area_gk(&Euclidean.densify(p, self.densify_m), &z),
-            (true, Some(z)) => self.formula.area_gk(p, &z),
-            _ => crate::overlay::area(&MultiPolygon::new(vec![p.clone()])),
-        }
-    }
-
-    fn ellipsoid(&self, g: &MultiPolygon<f64>, z: &GkZone) -> f64 {
+    fn ellipsoid<G: Measurable>(&self, g: &G, z: &GkZone) -> f64 {
         if self.densify_m > 0.0 {
             self.formula
                 .area_gk(&Euclidean.densify(g, self.densify_m), z)

@@ -165,9 +165,15 @@ pub fn intersection_area(a: &MultiPolygon<f64>, b: &MultiPolygon<f64>) -> f64 {
 }
 
 /// Area of a geometry computed about a local origin (robust for zone-prefixed eastings).
-pub fn area(g: &MultiPolygon<f64>) -> f64 {
-    let o = origin_of(g);
-    to_local(g, o).unsigned_area()
+pub fn area<G>(g: &G) -> f64
+where
+    G: BoundingRect<f64, Output = Option<geo::Rect<f64>>> + Translate<f64> + Area<f64>,
+{
+    let o = g
+        .bounding_rect()
+        .map(|r| r.center())
+        .unwrap_or(Coord { x: 0.0, y: 0.0 });
+    g.translate(-o.x, -o.y).unsigned_area()
 }
 
 /// Runs `f`, turning a panic inside the geometry engine into an error message, so that one

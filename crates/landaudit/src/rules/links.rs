@@ -11,7 +11,7 @@ use crate::cover::{Place, place};
 use crate::index::ParcelIndex;
 use crate::measure::{Areas, Measure};
 use crate::model::{Approval, Supply, normalize_pzwh};
-use crate::overlay::{area, difference_of_union, guarded, intersection_area};
+use crate::overlay::{difference_of_union, guarded, intersection_area};
 
 /// How one supply overlaps the approvals.
 #[derive(Debug, Clone)]
@@ -94,6 +94,8 @@ pub fn supply_overlaps(
                     Some(r) => approval_index.candidates(r),
                     None => vec![],
                 };
+                let areas = m.both(g);
+                let area_m2 = m.pick(&areas);
                 // A supply clearly inside an approval (or clearly apart from it) needs no
                 // boolean operation with it, nor one for its part outside the approvals.
                 let mut contained = false;
@@ -103,7 +105,7 @@ pub fn supply_overlaps(
                         let a = match place(g, approvals[j].geometry()) {
                             Some(Place::Inside) => {
                                 contained = true;
-                                area(g)
+                                areas.planar_m2
                             }
                             Some(Place::Outside) => 0.0,
                             None => intersection_area(g, approvals[j].geometry()),
@@ -111,8 +113,6 @@ pub fn supply_overlaps(
                         (a > 0.0).then_some((j, a))
                     })
                     .collect::<Vec<_>>();
-                let areas = m.both(g);
-                let area_m2 = m.pick(&areas);
                 let outside_approvals_m2 = if contained {
                     0.0
                 } else if overlaps.is_empty() {
