@@ -47,11 +47,11 @@ use super::feature::{FieldLookup, Notes, Outcome, finish};
 use super::members::members;
 use super::rings::polygons_from_parts;
 use super::split::{BadByte, Splitter, Stop, Unit, line_column, offset_of};
-use super::{Converted, Prefilter, ReadOptions, assemble};
+use super::{Converted, Prefilter, ReadOptions, Sifted, assemble};
 use crate::config::InputSettings;
 use crate::crs::Crs;
 use crate::error::{Error, Result};
-use crate::layer::{AttrValue, Layer, RejectStatus};
+use crate::layer::{AttrValue, Layer, LayerKind, RejectStatus};
 use crate::overlay::guarded;
 
 /// Features converted per parallel batch, at most.
@@ -76,9 +76,7 @@ pub(crate) fn read(path: &Path, opts: &ReadOptions, input: &InputSettings) -> Re
     let mut sink = Sink {
         opts,
         lookup: &lookup,
-        text: Vec::new(),
-        spans: Vec::with_capacity(BATCH),
-        next_index: 0,
+        batch: Batch::starting_at(0),
         converted: Converted::default(),
         shift: None,
         crs: None,
@@ -180,7 +178,7 @@ fn stop_error(path: &Path, stop: Stop) -> Error {
 
 /// Walks the top-level object: its members in any order, the features handed to `sink`.
 /// Returns the declared CRS.
-fn walk<R: Read>(
+fn walk<R: Read + Send>(
     s: &mut Splitter<R>,
     sink: &mut Sink,
     limit: u64,
@@ -307,7 +305,7 @@ fn member<T: DeserializeOwned, R: Read>(
 }
 
 /// The `features` array: each element is cut out and handed to `sink`.
-fn features<R: Read>(
+fn features<R: Read + Send>(
     s: &mut Splitter<R>,
     sink: &mut Sink,
     limit: u64,
@@ -326,35 +324,152 @@ fn features<R: Read>(
         s.bump();
         return Ok(());
     }
+    // The splitter cuts the next batch while the previous one is converted: on a single large
+    // file the cutting is the one sequential part of the read, and it no longer waits.
     let mut first = true;
+    let mut in_flight: Option<Batch> = None;
     loop {
-        if !first && s.peek()? == Some(b']') {
+        let full = match in_flight.take() {
+            None => fill(s, &mut sink.batch, &mut first, limit),
+            Some(batch) => {
+                let cx = Context::of(sink.opts, sink.lookup, &sink.shift, &sink.crs);
+                let (out, full) = rayon::join(
+                    || convert_batch(&cx, &batch),
+                    || fill(s, &mut sink.batch, &mut first, limit),
+                );
+                sink.converted.extend(out);
+                full
+            }
+        }?;
+        if !full {
+            // The array ended: the last batch waits in `sink` for the final flush.
+            return Ok(());
+        }
+        let next = Batch::starting_at(sink.batch.end());
+        in_flight = Some(std::mem::replace(&mut sink.batch, next));
+    }
+}
+
+/// Cuts features out of the `features` array into `batch` until it is full (`true`) or the
+/// array has ended (`false`, its `]` consumed).
+fn fill<R: Read>(
+    s: &mut Splitter<R>,
+    batch: &mut Batch,
+    first: &mut bool,
+    limit: u64,
+) -> std::result::Result<bool, Stop> {
+    loop {
+        if !*first && s.peek()? == Some(b']') {
             return Err(s.syntax("trailing comma"));
         }
-        first = false;
-        let (text, at) = s.value(Unit::Feature(sink.next_index), limit, "a list")?;
-        sink.push(text, at);
+        *first = false;
+        let (text, at) = s.value(Unit::Feature(batch.end()), limit, "a list")?;
+        batch.push(text, at);
         match s.peek()? {
             Some(b',') => s.bump(),
             Some(b']') => {
                 s.bump();
-                return Ok(());
+                return Ok(false);
             }
             Some(_) => return Err(s.syntax("expected `,` or `]`")),
             None => return Err(s.syntax("EOF while parsing a list")),
         }
+        if batch.spans.len() >= BATCH || batch.text.len() >= BATCH_BYTES {
+            return Ok(true);
+        }
     }
 }
 
-/// Features waiting to be converted, as one block of text, and what they became.
+/// Features cut out of the file and not yet converted, as one block of text.
+struct Batch {
+    /// Index of the first feature in the file.
+    start: usize,
+    /// The features' bytes, one after the other.
+    text: Vec<u8>,
+    /// Each feature: its end in `text` and its offset in the file.
+    spans: Vec<(usize, u64)>,
+}
+
+impl Batch {
+    fn starting_at(start: usize) -> Batch {
+        Batch {
+            start,
+            text: Vec::new(),
+            spans: Vec::with_capacity(BATCH),
+        }
+    }
+
+    /// Index of the feature after the last one held.
+    fn end(&self) -> usize {
+        self.start + self.spans.len()
+    }
+
+    fn push(&mut self, feature: &[u8], offset: u64) {
+        self.text.extend_from_slice(feature);
+        self.spans.push((self.text.len(), offset));
+    }
+}
+
+/// What converting a feature needs to know of the read.
+struct Context<'a> {
+    lookup: &'a FieldLookup,
+    repair: bool,
+    shift: Option<&'a XShift>,
+    keep: Option<&'a Prefilter<'a>>,
+    crs: Option<&'a Crs>,
+    kind: LayerKind,
+}
+
+impl<'a> Context<'a> {
+    fn of(
+        opts: &'a ReadOptions<'a>,
+        lookup: &'a FieldLookup,
+        shift: &'a Option<(XShift, Crs)>,
+        crs: &'a Option<Crs>,
+    ) -> Context<'a> {
+        Context {
+            lookup,
+            repair: opts.repair,
+            shift: shift.as_ref().map(|(shift, _)| shift),
+            keep: opts.keep.as_ref(),
+            crs: filter_crs(shift, crs),
+            kind: opts.kind,
+        }
+    }
+}
+
+/// The CRS the coordinates are read into, when known: the one declared before the features,
+/// or its unprefixed twin.
+fn filter_crs<'a>(shift: &'a Option<(XShift, Crs)>, crs: &'a Option<Crs>) -> Option<&'a Crs> {
+    match shift {
+        Some((_, twin)) => Some(twin),
+        None => crs.as_ref().filter(|c| **c != Crs::Rfc7946),
+    }
+}
+
+/// Converts a batch's features in parallel, in order.
+fn convert_batch(cx: &Context, batch: &Batch) -> Vec<Sifted> {
+    let (text, spans) = (&batch.text, &batch.spans);
+    (0..spans.len())
+        .into_par_iter()
+        .map(|i| {
+            let from = if i == 0 { 0 } else { spans[i - 1].0 };
+            let (bytes, offset) = (&text[from..spans[i].0], spans[i].1);
+            let (text, bad) = utf8(bytes, offset);
+            let index = batch.start + i;
+            let o: Outcome =
+                guarded(|| convert_feature(index, &text, bad, cx.lookup, cx.repair, cx.shift))
+                    .unwrap_or_else(|e| Err((None, e)));
+            Prefilter::sift(cx.keep, cx.crs, cx.kind, index, o)
+        })
+        .collect()
+}
+
+/// The features of a read: the batch being filled and what the earlier ones became.
 struct Sink<'a> {
     opts: &'a ReadOptions<'a>,
     lookup: &'a FieldLookup,
-    /// The pending features' bytes, one after the other.
-    text: Vec<u8>,
-    /// Each pending feature: its end in `text` and its offset in the file.
-    spans: Vec<(usize, u64)>,
-    next_index: usize,
+    batch: Batch,
     converted: Converted,
     /// The zone prefix removed from eastings, and the CRS the coordinates are then in: set when
     /// the `crs` member, read before the features, declares a zone-prefixed Gauss-Krüger CRS.
@@ -364,46 +479,18 @@ struct Sink<'a> {
 }
 
 impl Sink<'_> {
-    /// The CRS the coordinates are read into, when known: the one declared before the features,
-    /// or its unprefixed twin.
+    /// [`filter_crs`] of this read.
     fn filter_crs(&self) -> Option<&Crs> {
-        match &self.shift {
-            Some((_, twin)) => Some(twin),
-            None => self.crs.as_ref().filter(|c| **c != Crs::Rfc7946),
-        }
+        filter_crs(&self.shift, &self.crs)
     }
 
-    fn push(&mut self, feature: &[u8], offset: u64) {
-        self.text.extend_from_slice(feature);
-        self.spans.push((self.text.len(), offset));
-        self.next_index += 1;
-        if self.spans.len() >= BATCH || self.text.len() >= BATCH_BYTES {
-            self.flush();
-        }
-    }
-
+    /// Converts the batch being filled.
     fn flush(&mut self) {
-        let (lookup, repair) = (self.lookup, self.opts.repair);
-        let shift = self.shift.as_ref().map(|(shift, _)| shift);
-        let (keep, crs, kind) = (self.opts.keep.as_ref(), self.filter_crs(), self.opts.kind);
-        let start = self.converted.len();
-        let text = &self.text;
-        let spans = &self.spans;
-        let out: Vec<_> = (0..spans.len())
-            .into_par_iter()
-            .map(|i| {
-                let from = if i == 0 { 0 } else { spans[i - 1].0 };
-                let (bytes, offset) = (&text[from..spans[i].0], spans[i].1);
-                let (text, bad) = utf8(bytes, offset);
-                let o: Outcome =
-                    guarded(|| convert_feature(start + i, &text, bad, lookup, repair, shift))
-                        .unwrap_or_else(|e| Err((None, e)));
-                Prefilter::sift(keep, crs, kind, start + i, o)
-            })
-            .collect();
+        let next = Batch::starting_at(self.batch.end());
+        let batch = std::mem::replace(&mut self.batch, next);
+        let cx = Context::of(self.opts, self.lookup, &self.shift, &self.crs);
+        let out = convert_batch(&cx, &batch);
         self.converted.extend(out);
-        self.text.clear();
-        self.spans.clear();
     }
 }
 
@@ -709,6 +796,60 @@ mod tests {
             l.parcels[0].attrs.text("pzrq").as_deref(),
             Some("2020-01-01")
         );
+    }
+
+    /// Feature `i` of a collection of `n` plain squares, one per line (line `i + 2`), with a
+    /// bow-tie wherever `bad(i)`.
+    fn numbered(n: usize, bad: impl Fn(usize) -> bool) -> Vec<String> {
+        let bowtie = r#"{"type":"Polygon","coordinates":[[[0,0],[10,10],[10,0],[0,10],[0,0]]]}"#;
+        (0..n)
+            .map(|i| feat(&format!("F{i}"), if bad(i) { bowtie } else { SQUARE }))
+            .collect()
+    }
+
+    #[test]
+    fn features_over_several_batches_keep_their_order_and_indices() {
+        // Batches are cut while the one before is converted: the third batch is a short one.
+        let n = 2 * BATCH + 123;
+        let bad = |i: usize| i == 3 || i == BATCH + 7 || i == 2 * BATCH + 5 || i == n - 1;
+        let text = format!(
+            r#"{{"type":"FeatureCollection","features":[
+{}
+]}}"#,
+            numbered(n, bad).join(",\n")
+        );
+        let l = read_str(&text, LayerKind::Approvals, false).unwrap();
+        assert_eq!(l.read, n);
+        let mut rejected: Vec<usize> = l.rejections.iter().map(|r| r.index).collect();
+        rejected.sort_unstable();
+        assert_eq!(rejected, vec![3, BATCH + 7, 2 * BATCH + 5, n - 1]);
+        let ids: Vec<&str> = l.parcels.iter().map(|p| p.id.as_str()).collect();
+        let expected: Vec<String> = (0..n)
+            .filter(|&i| !bad(i))
+            .map(|i| format!("F{i}"))
+            .collect();
+        assert_eq!(ids, expected);
+    }
+
+    #[test]
+    fn a_syntax_error_in_a_later_batch_names_its_line() {
+        let n = 2 * BATCH + 50;
+        let at = 2 * BATCH + 10;
+        let mut feats = numbered(n, |_| false);
+        // No comma between features `at` and `at + 1`: feature `at + 1` starts line `at + 3`.
+        feats[at] = format!("{}\n{}", feats[at], feats[at + 1]);
+        feats.remove(at + 1);
+        let text = format!(
+            r#"{{"type":"FeatureCollection","features":[
+{}
+]}}"#,
+            feats.join(",\n")
+        );
+        let e = read_str(&text, LayerKind::Approvals, false)
+            .unwrap_err()
+            .to_string();
+        let want = format!("expected `,` or `]` at line {} column 1", at + 3);
+        assert!(e.contains(&want), "{e}");
     }
 
     #[test]
