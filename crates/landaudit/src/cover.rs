@@ -91,37 +91,41 @@ impl<'a> Target<'a> {
     /// neither clearly inside nor clearly outside it (its boundary meets the target's, or it
     /// holds a ring of the target). Polygons outside are left out.
     pub(crate) fn sort<'c>(&self, candidates: &[&'c MultiPolygon<f64>]) -> Option<Vec<Piece<'c>>> {
+        // The envelopes first, in a loop of their own: each candidate's coordinates are two
+        // pointers away and seldom in cache, and without the tests in between the processor
+        // fetches several candidates' at once.
+        let boxed: Vec<(usize, &Polygon<f64>, Rect<f64>)> = candidates
+            .iter()
+            .enumerate()
+            .flat_map(|(owner, c)| c.0.iter().map(move |p| (owner, p)))
+            .filter_map(|(owner, p)| Some((owner, p, p.bounding_rect()?)))
+            .collect();
         let mut inside = vec![];
-        for (owner, c) in candidates.iter().enumerate() {
-            for polygon in &c.0 {
-                let Some(rect) = polygon.bounding_rect() else {
-                    continue;
-                };
-                if !rect.intersects(&self.rect) {
-                    continue;
-                }
-                if edges_meet(polygon, &rect, &self.edges) {
-                    return None;
-                }
-                // No boundary contact: the piece is inside or outside as a whole, unless a ring
-                // of the target lies inside it (a hole of the target, or the whole target).
-                if holds_a_vertex(polygon, &rect, self.geometry.0.iter().flat_map(rings)) {
-                    return None;
-                }
-                match polygon
-                    .exterior()
-                    .0
-                    .first()
-                    .map(|v| self.geometry.coordinate_position(v))
-                {
-                    Some(CoordPos::Inside) => inside.push(Piece {
-                        owner,
-                        polygon,
-                        rect,
-                    }),
-                    Some(CoordPos::Outside) => {}
-                    _ => return None,
-                }
+        for (owner, polygon, rect) in boxed {
+            if !rect.intersects(&self.rect) {
+                continue;
+            }
+            if edges_meet(polygon, &rect, &self.edges) {
+                return None;
+            }
+            // No boundary contact: the piece is inside or outside as a whole, unless a ring
+            // of the target lies inside it (a hole of the target, or the whole target).
+            if holds_a_vertex(polygon, &rect, self.geometry.0.iter().flat_map(rings)) {
+                return None;
+            }
+            match polygon
+                .exterior()
+                .0
+                .first()
+                .map(|v| self.geometry.coordinate_position(v))
+            {
+                Some(CoordPos::Inside) => inside.push(Piece {
+                    owner,
+                    polygon,
+                    rect,
+                }),
+                Some(CoordPos::Outside) => {}
+                _ => return None,
             }
         }
         Some(inside)
