@@ -24,6 +24,7 @@
 pub mod algebra;
 pub mod audit;
 pub mod cgcs2000;
+mod clip;
 pub mod config;
 mod cover;
 pub mod crs;

@@ -8,6 +8,7 @@ use geo::{BoundingRect, MultiPolygon};
 use rayon::prelude::*;
 use serde::Deserialize;
 
+use crate::clip::{Convex, convex_intersection_area};
 use crate::index::ParcelIndex;
 use crate::measure::Measure;
 use crate::overlay::{difference_of_union, guarded, intersection};
@@ -212,9 +213,14 @@ pub fn tabulate(
                         continue;
                     };
                     let cands = index.candidates(rect);
+                    let convex_part = Convex::new(&part);
                     for &j in &cands {
                         let c = &cells[j];
-                        let a = m.area(&intersection(&part, &c.geometry));
+                        // With a convex operand (most cells and many parts), clipping measures
+                        // the intersection without a boolean operation.
+                        let a =
+                            convex_intersection_area(m, &part, convex_part.as_ref(), &c.geometry)
+                                .unwrap_or_else(|| m.area(&intersection(&part, &c.geometry)));
                         if a <= 0.0 {
                             continue;
                         }

@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use geo::BoundingRect;
 use rayon::prelude::*;
 
+use crate::clip::Convex;
 use crate::config::Config;
 use crate::cover::{Place, place};
 use crate::index::ParcelIndex;
@@ -99,6 +100,9 @@ pub fn supply_overlaps(
                 // A supply clearly inside an approval (or clearly apart from it) needs no
                 // boolean operation with it, nor one for its part outside the approvals.
                 let mut contained = false;
+                // A convex supply (most are) is measured against an approval its boundary
+                // meets by clipping the approval to it, without a boolean operation.
+                let convex = Convex::new(g);
                 let overlaps = cands
                     .iter()
                     .filter_map(|&j| {
@@ -108,7 +112,10 @@ pub fn supply_overlaps(
                                 areas.planar_m2
                             }
                             Some(Place::Outside) => 0.0,
-                            None => intersection_area(g, approvals[j].geometry()),
+                            None => match &convex {
+                                Some(c) => c.area_of(&Measure::PLANAR, approvals[j].geometry()),
+                                None => intersection_area(g, approvals[j].geometry()),
+                            },
                         };
                         (a > 0.0).then_some((j, a))
                     })
@@ -117,6 +124,9 @@ pub fn supply_overlaps(
                     0.0
                 } else if overlaps.is_empty() {
                     area_m2
+                } else if let (Some(c), [(j, _)]) = (&convex, overlaps.as_slice()) {
+                    // One approval: the part outside is the supply less the part inside.
+                    (area_m2 - c.area_of(m, approvals[*j].geometry())).max(0.0)
                 } else {
                     let within: Vec<_> = overlaps
                         .iter()
