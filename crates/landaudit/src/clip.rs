@@ -1,7 +1,8 @@
 //! The part of a polygon set inside a convex polygon, for measuring: each ring is clipped against
 //! the convex polygon's edges in turn (Sutherland–Hodgman), with no boolean operation and no
-//! snapping grid. Parcels are often convex (宗地 quadrilaterals, most 三调 图斑 of a regular
-//! field pattern), and one convex operand is enough.
+//! snapping grid. Many parcels are convex (宗地 are often quadrilaterals, and so are many 图斑 of
+//! a regular field pattern), and one convex operand is enough; anything else takes the boolean
+//! operation as before.
 //!
 //! A ring clipped on its own keeps its winding number inside the convex polygon. Where its part
 //! inside comes in several pieces, they are joined by edges running there and back along the
