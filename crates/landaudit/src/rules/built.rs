@@ -4,7 +4,9 @@
 //! is also measured per observation date, each date's footprints taken as a snapshot.
 
 use chrono::NaiveDate;
-use geo::{BoundingRect, MultiPolygon};
+use std::cell::RefCell;
+
+use geo::{BoundingRect, MultiPolygon, Polygon};
 use rayon::prelude::*;
 
 use crate::cover::{Target, distinct};
@@ -83,6 +85,20 @@ pub fn built_with_areas(
                 // Footprints wholly inside or outside the supply (the usual case) are placed
                 // once; each cover below is then a sum where they do not overlap.
                 let placed = Target::new(g).and_then(|t| t.sort(&all));
+                // A footprint counted on several dates' covers is measured once.
+                let measured: RefCell<Vec<(*const Polygon<f64>, f64)>> = RefCell::default();
+                let area_of = |p: &Polygon<f64>| {
+                    let known = measured
+                        .borrow()
+                        .iter()
+                        .find(|(q, _)| std::ptr::eq(*q, p))
+                        .map(|k| k.1);
+                    known.unwrap_or_else(|| {
+                        let a = m.polygon_area(p);
+                        measured.borrow_mut().push((p as *const _, a));
+                        a
+                    })
+                };
                 let cover = |on: &dyn Fn(usize) -> bool, cutters: &[&MultiPolygon<f64>]| {
                     let pieces = placed.as_ref().and_then(|p| {
                         distinct(p.iter().filter(|p| on(p.owner)).copied().collect())
@@ -91,7 +107,7 @@ pub fn built_with_areas(
                         // (a fold from +0.0: an empty f64 `sum` is −0.0)
                         Some(pieces) => pieces
                             .iter()
-                            .fold(0.0, |s, p| s + m.polygon_area(p.polygon()))
+                            .fold(0.0, |s, p| s + area_of(p.polygon()))
                             .clamp(0.0, area),
                         None => covered(m, g, area, cutters),
                     }
