@@ -167,17 +167,18 @@ impl Convex {
     }
 }
 
-/// The area under `m` of `a` ∩ `b` when one of them is convex, by clipping the other (`a_convex`:
-/// `a` prepared, when it is convex); `None` when neither is. Rounding-sized areas are 0.
-pub(crate) fn convex_intersection_area(
+/// The area under `m` of `a` ∩ `b`: by clipping when one of them is convex (`a_convex`: `a`
+/// prepared, when it is convex), else by the boolean operation.
+pub(crate) fn intersection_area(
     m: &Measure,
     a: &MultiPolygon<f64>,
     a_convex: Option<&Convex>,
     b: &MultiPolygon<f64>,
-) -> Option<f64> {
-    match Convex::new(b) {
-        Some(cb) => Some(cb.area_of(m, a)),
-        None => a_convex.map(|ca| ca.area_of(m, b)),
+) -> f64 {
+    match (Convex::new(b), a_convex) {
+        (Some(cb), _) => cb.area_of(m, a),
+        (None, Some(ca)) => ca.area_of(m, b),
+        (None, None) => m.area(&crate::overlay::intersection(a, b)),
     }
 }
 

@@ -5,9 +5,10 @@ use geo::{BoundingRect, MultiPolygon};
 use rayon::prelude::*;
 use serde::Deserialize;
 
+use crate::clip::{Convex, intersection_area};
 use crate::index::ParcelIndex;
 use crate::measure::Measure;
-use crate::overlay::{guarded, intersection};
+use crate::overlay::guarded;
 use crate::tiles::Tiled;
 
 /// `[conflicts]` settings.
@@ -98,12 +99,13 @@ pub fn find(
                 let Some(rect) = g.bounding_rect() else {
                     return vec![];
                 };
+                let convex = Convex::new(g);
                 index
                     .candidates(rect)
                     .into_iter()
                     .filter_map(|j| {
                         let (other_id, p) = &protected[j];
-                        let a = m.area(&intersection(g, p));
+                        let a = intersection_area(m, g, convex.as_ref(), p);
                         (a >= settings.min_area_m2 && a > 0.0).then(|| Conflict {
                             layer,
                             kind,
@@ -141,8 +143,9 @@ pub fn find_tiled(
                 };
                 // Pieces come grouped by source polygon, in ascending order.
                 let mut sums: Vec<(usize, f64)> = Vec::new();
+                let convex = Convex::new(g);
                 for (j, piece) in tiled.candidates(rect) {
-                    let a = m.area(&intersection(g, piece));
+                    let a = intersection_area(m, g, convex.as_ref(), piece);
                     match sums.last_mut() {
                         Some((k, s)) if *k == j => *s += a,
                         _ => sums.push((j, a)),

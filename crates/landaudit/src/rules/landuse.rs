@@ -8,10 +8,10 @@ use geo::{BoundingRect, MultiPolygon};
 use rayon::prelude::*;
 use serde::Deserialize;
 
-use crate::clip::{Convex, convex_intersection_area};
+use crate::clip::{Convex, intersection_area};
 use crate::index::ParcelIndex;
 use crate::measure::Measure;
-use crate::overlay::{difference_of_union, guarded, intersection};
+use crate::overlay::{difference_of_union, guarded};
 use crate::rules::unsupplied::ApprovalOverlay;
 
 /// 三调 工作分类 names (DOMAIN 3.1, \[C\]); suffixed codes (A, K) are named by their base code.
@@ -216,11 +216,9 @@ pub fn tabulate(
                     let convex_part = Convex::new(&part);
                     for &j in &cands {
                         let c = &cells[j];
-                        // With a convex operand (most cells and many parts), clipping measures
+                        // With a convex operand (a cell or the part), clipping measures
                         // the intersection without a boolean operation.
-                        let a =
-                            convex_intersection_area(m, &part, convex_part.as_ref(), &c.geometry)
-                                .unwrap_or_else(|| m.area(&intersection(&part, &c.geometry)));
+                        let a = intersection_area(m, &part, convex_part.as_ref(), &c.geometry);
                         if a <= 0.0 {
                             continue;
                         }
