@@ -328,6 +328,9 @@ fn features<R: Read + Send>(
     // file the cutting is the one sequential part of the read, and it no longer waits.
     let mut first = true;
     let mut in_flight: Option<Batch> = None;
+    // The buffers of the batch converted last, kept for the next one: allocating them afresh
+    // for every batch cost page faults.
+    let mut spare: Option<Batch> = None;
     loop {
         let full = match in_flight.take() {
             None => fill(s, &mut sink.batch, &mut first, limit),
@@ -338,6 +341,7 @@ fn features<R: Read + Send>(
                     || fill(s, &mut sink.batch, &mut first, limit),
                 );
                 sink.converted.extend(out);
+                spare = Some(batch);
                 full
             }
         }?;
@@ -345,7 +349,11 @@ fn features<R: Read + Send>(
             // The array ended: the last batch waits in `sink` for the final flush.
             return Ok(());
         }
-        let next = Batch::starting_at(sink.batch.end());
+        let start = sink.batch.end();
+        let next = match spare.take() {
+            Some(b) => b.restart(start),
+            None => Batch::starting_at(start),
+        };
         in_flight = Some(std::mem::replace(&mut sink.batch, next));
     }
 }
@@ -397,6 +405,14 @@ impl Batch {
             text: Vec::new(),
             spans: Vec::with_capacity(BATCH),
         }
+    }
+
+    /// Empty, its buffers kept, for features from index `start` on.
+    fn restart(mut self, start: usize) -> Batch {
+        self.start = start;
+        self.text.clear();
+        self.spans.clear();
+        self
     }
 
     /// Index of the feature after the last one held.
