@@ -311,13 +311,18 @@ mod tests {
                 .intersection(&subject.translate(-o.x, -o.y))
                 .unsigned_area();
             let got = crate::overlay::area(&c.clip(&subject));
-            prop_assert!((got - want).abs() <= 1e-6 * want.max(1.0), "{got} vs {want}");
-            // Ellipsoidal too: the edges there and back along the boundary cancel.
+            // i_overlay snaps to 2⁻²⁸ of the operation's extent: on a small piece of a large
+            // operation that is ~1e-6 m² (the first failure: 0.45 m², 1.6e-6 m² apart).
+            prop_assert!((got - want).abs() <= 1e-6 * want + 1e-4, "{got} vs {want}");
+            // Ellipsoidal too: the edges there and back along the boundary cancel, to the
+            // rounding of their densified points at Gauss-Krüger magnitudes (ulp 7.5e-9 m); with
+            // i_overlay's grid on the other side, small pieces differ by up to ~1e-5 m² (the
+            // first failure: 5.6 m², 5.9e-6 m² apart, planar × the areal scale between them).
             let zone = crate::cgcs2000::GkZone::from_epsg(4528).expect("zone");
             let m = Measure::new(Some(zone), &crate::measure::AreaSettings::default()).expect("measure");
-            let want = m.area(&convex.intersection(&subject));
+            let want = m.area(&crate::overlay::intersection(&convex, &subject));
             let got = c.area_of(&m, &subject);
-            prop_assert!((got - want).abs() <= 1e-6 * want.max(1.0), "ellipsoidal {got} vs {want}");
+            prop_assert!((got - want).abs() <= 1e-6 * want + 1e-4, "ellipsoidal {got} vs {want}");
         }
     }
 }
