@@ -5,7 +5,7 @@ use std::path::Path;
 
 use crate::audit::Audit;
 use crate::error::Result;
-use crate::report::{opt, r3, write_csv};
+use crate::report::{opt, r3, write_csv_par};
 use crate::rules::idle::IdleVerdict;
 use crate::rules::links::SupplyOverlap;
 
@@ -51,19 +51,15 @@ pub fn land_source(in_approvals_m2: f64, sliver_area_m2: f64) -> &'static str {
 
 /// Writes `supplies.csv`.
 pub fn write(audit: &Audit, path: &Path) -> Result<()> {
-    // Sorted as indices, each row made only when it is written.
+    // Sorted as indices, each row made only when its window is written.
     let mut order: Vec<usize> = (0..audit.supplies.len())
         .filter(|&i| audit.supply_overlaps[i].is_some() && audit.idle[i].is_some())
         .collect();
     order.sort_by(|&a, &b| audit.supplies[a].dzjgh.cmp(&audit.supplies[b].dzjgh));
-    write_csv(
-        path,
-        HEADER,
-        order.into_iter().filter_map(|i| {
-            let (o, v) = (audit.supply_overlaps[i].as_ref()?, audit.idle[i].as_ref()?);
-            Some(row(audit, i, o, v))
-        }),
-    )
+    write_csv_par(path, HEADER, &order, |&i| {
+        let (o, v) = (audit.supply_overlaps[i].as_ref()?, audit.idle[i].as_ref()?);
+        Some(row(audit, i, o, v))
+    })
 }
 
 fn row(audit: &Audit, i: usize, o: &SupplyOverlap, v: &IdleVerdict) -> Vec<String> {
