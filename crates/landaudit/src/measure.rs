@@ -157,6 +157,11 @@ impl Measure {
         }
     }
 
+    /// True when the ellipsoidal area drives the audit (and can be taken: a CGCS2000 zone).
+    pub fn is_ellipsoidal(&self) -> bool {
+        self.ellipsoidal && self.zone.is_some()
+    }
+
     /// The driving area out of both (saves measuring twice).
     pub fn pick(&self, a: &Areas) -> f64 {
         match (self.ellipsoidal, a.ellipsoid_m2) {

@@ -3,9 +3,9 @@
 //! overlapping or duplicated footprints never count twice. With dated footprints (RQ), the cover
 //! is also measured per observation date, each date's footprints taken as a snapshot.
 
-use chrono::NaiveDate;
 use std::cell::RefCell;
 
+use chrono::NaiveDate;
 use geo::{BoundingRect, MultiPolygon, Polygon};
 use rayon::prelude::*;
 

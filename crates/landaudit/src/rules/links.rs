@@ -100,8 +100,8 @@ pub fn supply_overlaps(
                 // A supply clearly inside an approval (or clearly apart from it) needs no
                 // boolean operation with it, nor one for its part outside the approvals.
                 let mut contained = false;
-                // A convex supply (most are) is measured against an approval its boundary
-                // meets by clipping the approval to it, without a boolean operation.
+                // A convex supply (宗地 often are) is measured against an approval its
+                // boundary meets by clipping the approval to it, without a boolean operation.
                 let convex = Convex::new(g);
                 let overlaps = cands
                     .iter()
@@ -124,9 +124,15 @@ pub fn supply_overlaps(
                     0.0
                 } else if overlaps.is_empty() {
                     area_m2
-                } else if let (Some(c), [(j, _)]) = (&convex, overlaps.as_slice()) {
-                    // One approval: the part outside is the supply less the part inside.
-                    (area_m2 - c.area_of(m, approvals[*j].geometry())).max(0.0)
+                } else if let (Some(c), [(j, inside)]) = (&convex, overlaps.as_slice()) {
+                    // One approval: the part outside is the supply less the part inside (its
+                    // planar area is the clip just measured).
+                    let inside = if m.is_ellipsoidal() {
+                        c.area_of(m, approvals[*j].geometry())
+                    } else {
+                        *inside
+                    };
+                    (area_m2 - inside).max(0.0)
                 } else {
                     let within: Vec<_> = overlaps
                         .iter()
