@@ -15,7 +15,7 @@
 //! area by about 1e-16 of the extent squared, far below i_overlay's grid (2⁻²⁸ of the extent).
 
 use geo::kernels::{Kernel, Orientation, RobustKernel};
-use geo::{BoundingRect, Coord, LineString, MultiPolygon, Polygon, Rect};
+use geo::{BoundingRect, Coord, Intersects, LineString, MultiPolygon, Polygon, Rect};
 
 use crate::measure::Measure;
 
@@ -124,11 +124,7 @@ impl Convex {
     ) -> Option<LineString<f64>> {
         // A ring whose envelope misses the convex polygon's winds zero times inside it.
         let r = ring.bounding_rect()?;
-        if r.max().x < self.rect.min().x
-            || self.rect.max().x < r.min().x
-            || r.max().y < self.rect.min().y
-            || self.rect.max().y < r.min().y
-        {
+        if !r.intersects(&self.rect) {
             return None;
         }
         a.clear();
@@ -193,6 +189,7 @@ impl Convex {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::test_shapes::star;
     use geo::{Area, BooleanOps, Rotate, Translate, wkt};
     use proptest::prelude::*;
 
@@ -250,22 +247,6 @@ mod tests {
         assert!((c.clip(&rect(2.0, 2.0, 6.0, 6.0)).unsigned_area() - 4.0).abs() < 1e-12);
     }
 
-    /// A star-shaped ring about (cx, cy) with radii `r` (counter-clockwise).
-    fn star(cx: f64, cy: f64, r: &[f64], turn: f64) -> LineString<f64> {
-        let n = r.len();
-        let mut c: Vec<Coord<f64>> = (0..n)
-            .map(|k| {
-                let t = std::f64::consts::TAU * k as f64 / n as f64 + turn;
-                Coord {
-                    x: cx + r[k] * t.cos(),
-                    y: cy + r[k] * t.sin(),
-                }
-            })
-            .collect();
-        c.push(c[0]);
-        LineString::new(c)
-    }
-
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(400))]
 
@@ -287,22 +268,22 @@ mod tests {
         ) {
             let (x0, y0) = (40_512_345.0, 3_345_678.0);
             let convex = if regular {
-                MultiPolygon::new(vec![Polygon::new(star(x0, y0, &vec![w; sides], rot), vec![])])
+                MultiPolygon::new(vec![star(x0, y0, &vec![w; sides], rot)])
             } else {
                 rect(x0 - w / 2.0, y0 - h / 2.0, x0 + w / 2.0, y0 + h / 2.0)
                     .rotate_around_point(rot.to_degrees(), geo::Point::new(x0, y0))
             };
             let (sx, sy) = (x0 + dx, y0 + dy);
             let holes = if hole {
-                let mut ring = star(sx, sy, &[8.0, 12.0, 9.0, 11.0], 0.2);
+                let mut ring = star(sx, sy, &[8.0, 12.0, 9.0, 11.0], 0.2).exterior().clone();
                 ring.0.reverse();
                 vec![ring]
             } else {
                 vec![]
             };
-            let mut parts = vec![Polygon::new(star(sx, sy, &r, 0.1), holes)];
+            let mut parts = vec![Polygon::new(star(sx, sy, &r, 0.1).exterior().clone(), holes)];
             if second {
-                parts.push(Polygon::new(star(sx + 250.0, sy, &r, 0.1), vec![]));
+                parts.push(star(sx + 250.0, sy, &r, 0.1));
             }
             let subject = MultiPolygon::new(parts);
             let c = Convex::new(&convex).expect("convex");

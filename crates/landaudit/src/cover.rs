@@ -203,7 +203,8 @@ pub(crate) fn place(piece: &MultiPolygon<f64>, target: &MultiPolygon<f64>) -> Op
 #[cfg(test)]
 mod tests {
     use super::*;
-    use geo::{Area, BooleanOps, Coord, LineString, Translate, unary_union, wkt};
+    use crate::test_shapes::star;
+    use geo::{Area, BooleanOps, Translate, unary_union, wkt};
     use proptest::prelude::*;
 
     fn square(x: f64, y: f64, s: f64) -> MultiPolygon<f64> {
@@ -290,23 +291,6 @@ mod tests {
         // L-shapes: 40·10 + 10·30 = 700 and 35·5 + 5·30 = 325
         assert_eq!(sum(&s, &[&l1, &l2]), Some(1025.0));
         assert!((boolean(&s, &[&l1, &l2]) - 1025.0).abs() < 1e-9);
-    }
-
-    /// A star-shaped simple polygon around (cx, cy).
-    fn star(cx: f64, cy: f64, radii: &[f64], rot: f64) -> Polygon<f64> {
-        let n = radii.len();
-        let ring = radii
-            .iter()
-            .enumerate()
-            .map(|(i, r)| {
-                let t = rot + std::f64::consts::TAU * i as f64 / n as f64;
-                Coord {
-                    x: cx + r * t.cos(),
-                    y: cy + r * t.sin(),
-                }
-            })
-            .collect();
-        Polygon::new(LineString::new(ring), vec![])
     }
 
     fn arb_star(extent: f64, r: std::ops::Range<f64>) -> impl Strategy<Value = Polygon<f64>> {

@@ -41,6 +41,8 @@ pub mod report;
 pub mod rules;
 pub mod sliver;
 pub mod stages;
+#[cfg(test)]
+mod test_shapes;
 pub mod tiles;
 pub mod units;
 pub mod validate;
