@@ -48,7 +48,9 @@
 //! −6.6e-6 for the triangle, ≈ 0.02 m² for a 400 m edge 150 km from the central meridian.
 //! 三调 parcels have short edges, so the formulas agree to ≲ 3e-7 on typical ones, but a parcel
 //! with a long unmirrored east–west edge can differ by tenths of m², more than the 0.01 m²
-//! rounding: the choice (DOMAIN 7.6) matters for such parcels.
+//! rounding: the choice (DOMAIN 7.6) matters for such parcels. [`ellipsoidal_area_gk_straight`]
+//! gives the straight-edge area without densifying: it integrates each long edge's image through
+//! its unprojected midpoint.
 //!
 //! # Geodesic ([`EllipsoidalFormula::Geodesic`])
 //!
@@ -186,6 +188,164 @@ pub fn area<G: Polygonal>(g: &G, crs: &Cgcs2000Crs, formula: EllipsoidalFormula)
 /// ```
 pub fn ellipsoidal_area_gk<G: Polygonal>(g: &G, zone: &GkZone) -> f64 {
     sum_rings_gk(g, zone, trapezoid_ring)
+}
+
+/// Trapezoid-series area in m² of polygons in a Gauss-Krüger zone, with every edge longer than
+/// `straight_m` metres taken as it is drawn: straight in the Gauss-Krüger plane.
+///
+/// The series on the vertices alone takes each edge as linear in (B, L); a straight edge of the
+/// plane bows away from that by ≈ ℓ²·tan B/(8N), enclosing ≈ ℓ³·tan B/(12N) (module doc: 0.008 m²
+/// for 100 m, 0.48 m² for 400 m at 30°N). Cutting every edge to `straight_m` before the series
+/// (what [`Measure`](crate::measure::Measure) did up to 0.8) shrinks that to ≈ 1e-5 m² per 10 m of
+/// edge but unprojects a vertex every 10 m. Here an edge longer than `straight_m` is cut into
+/// pieces of at most [`STRAIGHT_PIECE_M`], and each piece is measured as the series takes its
+/// chord plus two small integrals, both taken over the parabola through the piece's ends and its
+/// unprojected midpoint (3-point Gauss–Legendre):
+///
+/// * the chord linear in (B, L) rather than at its mean longitude (the series' own edge model),
+///   ∫(t − ½)·ΔL·ΔB·M(B(t)) dt, and
+/// * the bow of the edge off its chord, ∫4t(1 − t)·(e_L·ΔB − e_B·ΔL)·M(B(t)) dt, where e is the
+///   midpoint's offset from the chord's middle and M(B) = b²·cos B/(1 − e²sin²B)² the area element.
+///
+/// Both are written in differences of nearby coordinates, so no precision is lost to the ring's
+/// longitude lever arm. Against the series on edges cut to 0.5 m and 1 m (extrapolated), this
+/// agrees to ≤ 1e-5 m² on parcels up to 4 km across anywhere in a zone (tests), where cutting to
+/// 10 m is off by up to 1.4e-3 m²; it unprojects two points per long edge instead of ℓ/10.
+/// Edges of at most `straight_m` are taken as the series takes them, so a polygon without longer
+/// edges gets exactly [`ellipsoidal_area_gk`]'s figure; `straight_m = 0` takes every edge straight.
+///
+/// ```
+/// use geo::polygon;
+/// use landaudit::cgcs2000::{ellipsoidal_area_gk, ellipsoidal_area_gk_straight, GkZone};
+/// let zone = GkZone::from_epsg(4549).unwrap();
+/// // A parcel with a 1 km south side at 45°N, and its two halves either side of x = 650 500.
+/// let (x, y) = (650_000.0, 4_985_000.0);
+/// let whole = polygon![(x: x, y: y), (x: x + 1000.0, y: y), (x: x + 600.0, y: y + 300.0),
+///                      (x: x + 400.0, y: y + 300.0)];
+/// let west = polygon![(x: x, y: y), (x: x + 500.0, y: y), (x: x + 500.0, y: y + 300.0),
+///                     (x: x + 400.0, y: y + 300.0)];
+/// let east = polygon![(x: x + 500.0, y: y), (x: x + 1000.0, y: y), (x: x + 600.0, y: y + 300.0),
+///                     (x: x + 500.0, y: y + 300.0)];
+/// let vertices = |p| ellipsoidal_area_gk(p, &zone);
+/// let straight = |p| ellipsoidal_area_gk_straight(p, &zone, 10.0);
+/// // On the vertices alone the halves do not add up: the south side bows by a different amount
+/// // when it is cut in two.
+/// assert!((vertices(&west) + vertices(&east) - vertices(&whole)).abs() > 5.0);
+/// assert!((straight(&west) + straight(&east) - straight(&whole)).abs() < 1e-4);
+/// ```
+pub fn ellipsoidal_area_gk_straight<G: Polygonal>(g: &G, zone: &GkZone, straight_m: f64) -> f64 {
+    let Ok(proj) = GkProjection::cached(zone) else {
+        return f64::NAN;
+    };
+    // Every ring's vertices, and the midpoints and ends of the pieces of its long edges, go
+    // through the projection in one call; `mid` marks the midpoints.
+    let mut pts: Vec<Coor2D> = Vec::new();
+    let mut mid: Vec<bool> = Vec::new();
+    let mut rings: Vec<(usize, bool)> = Vec::new(); // (end in `pts`, is a hole)
+    for p in g.polygons() {
+        for (ring, hole) in
+            std::iter::once((p.exterior(), false)).chain(p.interiors().iter().map(|r| (r, true)))
+        {
+            push_ring(ring, straight_m, &mut pts, &mut mid);
+            rings.push((pts.len(), hole));
+        }
+    }
+    proj.inverse_radians_in_place(&mut pts);
+    let mut total = 0.0;
+    let mut start = 0;
+    for (end, hole) in rings {
+        let a = straight_ring(&pts[start..end], &mid[start..end]).abs();
+        total += if hole { -a } else { a };
+        start = end;
+    }
+    total
+}
+
+/// The longest piece a long edge is cut into for [`ellipsoidal_area_gk_straight`] (metres): the
+/// parabola through a piece's ends and midpoint follows the edge's image to ≈ 1e-6 m² over it.
+pub const STRAIGHT_PIECE_M: f64 = 1000.0;
+
+/// Appends a ring's vertices (without the closing repeat) and, for each edge longer than
+/// `straight_m`, its pieces' midpoints (marked) and inner ends.
+fn push_ring(ring: &LineString<f64>, straight_m: f64, pts: &mut Vec<Coor2D>, mid: &mut Vec<bool>) {
+    let c = &ring.0[..];
+    let n = match c {
+        [first, .., last] if first == last => c.len() - 1,
+        _ => c.len(),
+    };
+    for i in 0..n {
+        let a = c[i];
+        let b = c[(i + 1) % n];
+        pts.push(Coor2D::raw(a.x, a.y));
+        mid.push(false);
+        let len = (b.x - a.x).hypot(b.y - a.y);
+        if len > straight_m && n >= 3 {
+            let k = (len / STRAIGHT_PIECE_M).ceil().max(1.0) as usize;
+            for j in 0..k {
+                for (t, is_mid) in [
+                    ((j as f64 + 0.5) / k as f64, true),
+                    ((j + 1) as f64 / k as f64, false),
+                ] {
+                    if j + 1 == k && !is_mid {
+                        break; // the edge's end is the next vertex
+                    }
+                    pts.push(Coor2D::raw(a.x + t * (b.x - a.x), a.y + t * (b.y - a.y)));
+                    mid.push(is_mid);
+                }
+            }
+        }
+    }
+}
+
+/// Signed area of one ring from [`push_ring`], unprojected to (lon, lat) radians.
+fn straight_ring(ring: &[Coor2D], mid: &[bool]) -> f64 {
+    let n = ring.len();
+    if mid.iter().filter(|m| !**m).count() < 3 {
+        return 0.0;
+    }
+    let l_ref = ring[0].0[0];
+    let lon = |i: usize| wrap_pi(ring[i % n].0[0] - l_ref);
+    let mut sum = 0.0;
+    let mut i = 0;
+    while i < n {
+        let (l0, b0) = (lon(i), ring[i].0[1]);
+        if mid[(i + 1) % n] {
+            let (lm, bm) = (lon(i + 1), ring[(i + 1) % n].0[1]);
+            let (l1, b1) = (lon(i + 2), ring[(i + 2) % n].0[1]);
+            sum += trapezoid(b0, b1, 0.5 * (l0 + l1)) + straight_correction(l0, b0, lm, bm, l1, b1);
+            i += 2;
+        } else {
+            let (l1, b1) = (lon(i + 1), ring[(i + 1) % n].0[1]);
+            sum += trapezoid(b0, b1, 0.5 * (l0 + l1));
+            i += 1;
+        }
+    }
+    sum
+}
+
+/// What a piece from (l0, b0) through its midpoint (lm, bm) to (l1, b1) adds to the series on its
+/// chord: the chord linear in (B, L) rather than at its mean longitude, and the bow off the chord
+/// (see [`ellipsoidal_area_gk_straight`]).
+fn straight_correction(l0: f64, b0: f64, lm: f64, bm: f64, l1: f64, b1: f64) -> f64 {
+    // 3-point Gauss–Legendre on [0, 1].
+    const NODES: [(f64, f64); 3] = [
+        (0.5 - 0.387_298_334_620_741_7, 5.0 / 18.0),
+        (0.5, 8.0 / 18.0),
+        (0.5 + 0.387_298_334_620_741_7, 5.0 / 18.0),
+    ];
+    let (dl, db) = (l1 - l0, b1 - b0);
+    let (el, eb) = ((lm - l0) - 0.5 * dl, (bm - b0) - 0.5 * db);
+    let bow = el * db - eb * dl;
+    NODES
+        .iter()
+        .map(|&(t, w)| {
+            let b = b0 + t * db;
+            let s = b.sin();
+            let q = 1.0 - E2 * s * s;
+            let m = GRS80_B * GRS80_B * b.cos() / (q * q);
+            w * m * ((t - 0.5) * dl * db + 4.0 * t * (1.0 - t) * bow)
+        })
+        .sum()
 }
 
 /// Trapezoid-series area in m² of polygons in longitude/latitude degrees (EPSG:4490).

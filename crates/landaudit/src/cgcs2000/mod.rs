@@ -31,11 +31,13 @@ pub mod projection;
 pub mod zones;
 
 #[cfg(test)]
+mod straight_tests;
+#[cfg(test)]
 mod tests;
 
 pub use area::{
-    EllipsoidalFormula, Polygonal, area, ellipsoidal_area_gk, ellipsoidal_area_lonlat,
-    geodesic_area_gk, geodesic_area_lonlat,
+    EllipsoidalFormula, Polygonal, STRAIGHT_PIECE_M, area, ellipsoidal_area_gk,
+    ellipsoidal_area_gk_straight, ellipsoidal_area_lonlat, geodesic_area_gk, geodesic_area_lonlat,
 };
 pub use error::CrsError;
 pub use projection::{GkProjection, reproject, to_lonlat};
