@@ -581,6 +581,48 @@ fn trapezoid_coefficients_are_the_series_of_the_area_element() {
     }
 }
 
+#[test]
+fn trapezoid_recurrence_matches_the_multiple_angles() {
+    // The series written with ten library calls, as DOMAIN 3.3 states it.
+    use super::area::{GRS80_B, GRS80_F};
+    let e2 = GRS80_F * (2.0 - GRS80_F);
+    let (e4, e6, e8) = (e2 * e2, e2 * e2 * e2, e2 * e2 * e2 * e2);
+    let a = 1.0 + e2 / 2.0 + 3.0 * e4 / 8.0 + 35.0 * e6 / 112.0 + 630.0 * e8 / 2304.0;
+    let b = e2 / 6.0 + 15.0 * e4 / 80.0 + 21.0 * e6 / 112.0 + 420.0 * e8 / 2304.0;
+    let c = 3.0 * e4 / 80.0 + 7.0 * e6 / 112.0 + 180.0 * e8 / 2304.0;
+    let d = e6 / 112.0 + 45.0 * e8 / 2304.0;
+    let e = 5.0 * e8 / 2304.0;
+    let direct = |b1: f64, b2: f64, dl: f64| {
+        let (db, bm) = (b2 - b1, 0.5 * (b1 + b2));
+        2.0 * GRS80_B
+            * GRS80_B
+            * dl
+            * (a * (0.5 * db).sin() * bm.cos() - b * (1.5 * db).sin() * (3.0 * bm).cos()
+                + c * (2.5 * db).sin() * (5.0 * bm).cos()
+                - d * (3.5 * db).sin() * (7.0 * bm).cos()
+                + e * (4.5 * db).sin() * (9.0 * bm).cos())
+    };
+    for (b1, b2) in [
+        (0.0f64, 60.0f64),
+        (-10.0, 45.0),
+        (18.0, 18.0000001),
+        (30.0, 30.001),
+        (53.5, 53.49),
+        (45.0, 45.0),
+        (-80.0, 80.0),
+    ] {
+        let (b1, b2) = (b1.to_radians(), b2.to_radians());
+        let got = super::area::trapezoid(b1, b2, 1e-4);
+        let want = direct(b1, b2, 1e-4);
+        // Relative to the leading term, which both take from the library as it is.
+        let scale = 2.0 * GRS80_B * GRS80_B * 1e-4 * (0.5 * (b2 - b1)).sin().abs();
+        assert!(
+            (got - want).abs() <= 4e-16 * scale,
+            "{b1} {b2}: {got} vs {want}"
+        );
+    }
+}
+
 /// Cost of the ellipsoidal areas against geo's planar area:
 /// `cargo test -p landaudit --release cgcs2000::tests::area_cost -- --ignored --nocapture`.
 #[test]
