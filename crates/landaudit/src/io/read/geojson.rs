@@ -63,8 +63,10 @@ const BATCH_BYTES: usize = 32 << 20;
 /// Reads a GeoJSON FeatureCollection under the limits of `input` (see the module docs).
 pub(crate) fn read(path: &Path, opts: &ReadOptions, input: &InputSettings) -> Result<Layer> {
     let file = File::open(path).map_err(|e| Error::io(path, e))?;
+    let meta = file.metadata().map_err(|e| Error::io(path, e))?;
+    let file_bytes = meta.is_file().then_some(meta.len());
     if let Some(limit) = input.max_file_bytes {
-        let len = file.metadata().map_err(|e| Error::io(path, e))?.len();
+        let len = meta.len();
         if len > limit {
             return Err(geojson_error(
                 path,
@@ -80,6 +82,7 @@ pub(crate) fn read(path: &Path, opts: &ReadOptions, input: &InputSettings) -> Re
         converted: Converted::default(),
         shift: None,
         crs: None,
+        file_bytes,
     };
     let mut split = Splitter::new(file, input.max_file_bytes);
     let crs = walk(&mut split, &mut sink, input.max_feature_bytes)
@@ -341,6 +344,9 @@ fn features<R: Read + Send>(
                     || fill(s, &mut sink.batch, &mut first, limit),
                 );
                 sink.converted.extend(out);
+                if let (Some(file_bytes), Some(&(_, at))) = (sink.file_bytes, batch.spans.last()) {
+                    sink.converted.expect(at, file_bytes);
+                }
                 spare = Some(batch);
                 full
             }
@@ -492,6 +498,8 @@ struct Sink<'a> {
     shift: Option<(XShift, Crs)>,
     /// The CRS declared before the features (`None` until then, or without a `crs` member).
     crs: Option<Crs>,
+    /// The file's length, when it is a regular file: what the features read so far predict.
+    file_bytes: Option<u64>,
 }
 
 impl Sink<'_> {
