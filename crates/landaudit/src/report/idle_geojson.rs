@@ -1,13 +1,16 @@
 //! `idle.geojson`: every supply that is idle or overdue (`overdue`, `idle_1y`, `idle_2y`,
 //! `halted`, `gov_cause`), with its status, days and reason, in the input CRS.
 
+use std::borrow::Cow;
 use std::path::Path;
+
+use rayon::prelude::*;
 
 use serde_json::{Value, json};
 
 use crate::audit::Audit;
 use crate::error::Result;
-use crate::io::geojson_write::write_features;
+use crate::io::geojson_write::write_features_par;
 use crate::report::r3;
 
 /// Writes `idle.geojson`, features sorted by DZJGH. Each feature's properties are made as it is
@@ -24,7 +27,7 @@ pub fn write(audit: &Audit, path: &Path) -> Result<()> {
     order.sort_by(|&a, &b| audit.supplies[a].dzjgh.cmp(&audit.supplies[b].dzjgh));
     let converted: Vec<geo::MultiPolygon<f64>> = if audit.frame.converts_output() {
         order
-            .iter()
+            .par_iter()
             .map(|&i| {
                 audit
                     .frame
@@ -38,16 +41,13 @@ pub fn write(audit: &Audit, path: &Path) -> Result<()> {
     } else {
         vec![]
     };
-    write_features(
-        path,
-        &audit.crs,
-        order.iter().enumerate().filter_map(|(k, &i)| {
-            let g = converted
-                .get(k)
-                .unwrap_or_else(|| audit.supplies[i].geometry());
-            Some((properties(audit, i)?, g))
-        }),
-    )
+    let rows: Vec<(usize, usize)> = order.into_iter().enumerate().collect();
+    write_features_par(path, &audit.crs, &rows, |&(k, i)| {
+        let g = converted
+            .get(k)
+            .unwrap_or_else(|| audit.supplies[i].geometry());
+        Some((Cow::Owned(properties(audit, i)?), g))
+    })
 }
 
 /// The properties of flagged supply `i`.

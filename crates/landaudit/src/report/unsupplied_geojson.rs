@@ -1,5 +1,6 @@
 //! `unsupplied.geojson`: one feature per real remnant part, in the input CRS.
 
+use std::borrow::Cow;
 use std::path::Path;
 
 use geo::MultiPolygon;
@@ -8,7 +9,7 @@ use serde_json::{Map, Value, json};
 
 use crate::audit::Audit;
 use crate::error::Result;
-use crate::io::geojson_write::write_features;
+use crate::io::geojson_write::write_features_par;
 use crate::report::r3;
 
 /// Writes `unsupplied.geojson`: features sorted by PZWH, parts by decreasing area.
@@ -69,9 +70,7 @@ pub fn write(audit: &Audit, path: &Path) -> Result<()> {
         features.extend(rows?);
     }
     features.sort_by(|x, y| x.0.cmp(&y.0).then(x.1.total_cmp(&y.1)));
-    write_features(
-        path,
-        &audit.crs,
-        features.iter().map(|(_, _, props, g)| (props.clone(), g)),
-    )
+    write_features_par(path, &audit.crs, &features, |(_, _, props, g)| {
+        Some((Cow::Borrowed(props), g))
+    })
 }
