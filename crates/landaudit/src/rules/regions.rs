@@ -2,7 +2,7 @@
 //! by largest overlap or by centroid), county → city → province roll-up, and supply rates over
 //! approval-date windows against the national five-year floor (DOMAIN 1.3: 近5年平均供地率 ≥ 60%).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use chrono::NaiveDate;
 use geo::{BoundingRect, Centroid, Contains, Intersects, MultiPolygon, Rect};
@@ -353,21 +353,53 @@ pub struct SupplyFigures {
     pub recover_m2: f64,
 }
 
-fn row_of<'a>(
-    rows: &'a mut BTreeMap<(RegionLevel, String), RegionRow>,
-    names: &BTreeMap<String, String>,
-    level: RegionLevel,
-    county: &str,
-) -> &'a mut RegionRow {
-    let code = level.code_of(county);
-    rows.entry((level, code.clone()))
-        .or_insert_with(|| RegionRow {
-            level: Some(level),
-            name: names.get(&code).cloned(),
-            code,
-            ..Default::default()
-        })
+/// The rows of a table of totals per region and level, found by county code.
+#[derive(Default)]
+struct Rows<'c> {
+    rows: Vec<RegionRow>,
+    /// Position in `rows` of each (level, region code).
+    at: BTreeMap<(RegionLevel, String), usize>,
+    /// Positions in `rows` of each county code's province, city and county rows.
+    of_county: HashMap<&'c str, [usize; 3]>,
 }
+
+impl<'c> Rows<'c> {
+    /// The province, city and county rows of `county`, made when first seen.
+    fn of(&mut self, names: &BTreeMap<String, String>, county: &'c str) -> [usize; 3] {
+        if let Some(&i) = self.of_county.get(county) {
+            return i;
+        }
+        let i = LEVELS.map(|level| {
+            let code = level.code_of(county);
+            *self.at.entry((level, code.clone())).or_insert_with(|| {
+                self.rows.push(RegionRow {
+                    level: Some(level),
+                    name: names.get(&code).cloned(),
+                    code,
+                    ..Default::default()
+                });
+                self.rows.len() - 1
+            })
+        });
+        self.of_county.insert(county, i);
+        i
+    }
+
+    /// The rows sorted by level (province, city, county) and code.
+    fn sorted(self) -> Vec<RegionRow> {
+        let mut rows: Vec<Option<RegionRow>> = self.rows.into_iter().map(Some).collect();
+        self.at
+            .into_values()
+            .filter_map(|i| rows[i].take())
+            .collect()
+    }
+}
+
+const LEVELS: [RegionLevel; 3] = [
+    RegionLevel::Province,
+    RegionLevel::City,
+    RegionLevel::County,
+];
 
 /// Totals per region at every level, sorted by level (province, city, county) and code.
 pub fn region_rows(
@@ -375,15 +407,12 @@ pub fn region_rows(
     supplies: &[SupplyFigures],
     names: &BTreeMap<String, String>,
 ) -> Vec<RegionRow> {
-    let mut rows: BTreeMap<(RegionLevel, String), RegionRow> = BTreeMap::new();
-    let levels = [
-        RegionLevel::Province,
-        RegionLevel::City,
-        RegionLevel::County,
-    ];
+    // Each row adds its approvals and supplies in their order, as a map looked up per item
+    // would, so the sums are the same to the bit; a county's rows are found once.
+    let mut t = Rows::default();
     for a in approvals {
-        for level in levels {
-            let r = row_of(&mut rows, names, level, &a.county);
+        for i in t.of(names, &a.county) {
+            let r = &mut t.rows[i];
             r.approvals += 1;
             r.approved_m2 += a.area_m2;
             r.supplied_m2 += a.supplied_m2;
@@ -392,8 +421,8 @@ pub fn region_rows(
         }
     }
     for s in supplies {
-        for level in levels {
-            let r = row_of(&mut rows, names, level, &s.county);
+        for i in t.of(names, &s.county) {
+            let r = &mut t.rows[i];
             r.supplies += 1;
             r.supply_parcels_m2 += s.area_m2;
             if s.idle {
@@ -404,7 +433,7 @@ pub fn region_rows(
             r.recover_m2 += s.recover_m2;
         }
     }
-    rows.into_values().collect()
+    t.sorted()
 }
 
 /// 供地率 of one region over one approval-date window.
