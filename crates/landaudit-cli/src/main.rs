@@ -320,6 +320,9 @@ fn audit(args: AuditArgs, quiet: bool) -> Result<()> {
     for p in written {
         eprintln!("  {}", p.display());
     }
+    // The process ends here: its memory goes back to the system whole, which is quicker than
+    // freeing a county's polygons one by one (0.1 s at scale 10).
+    std::mem::forget(audit);
     Ok(())
 }
 
