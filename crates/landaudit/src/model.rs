@@ -1,10 +1,7 @@
 //! The domain records built from loaded parcels: approvals and supplies with their typed fields.
 
-use std::sync::Mutex;
-
 use chrono::NaiveDate;
 use geo::MultiPolygon;
-use rayon::prelude::*;
 
 use crate::config::Config;
 use crate::layer::{Layer, Parcel, RejectStatus, Rejection};
@@ -139,54 +136,27 @@ pub fn approvals_from(
     parcels: Vec<Parcel>,
     cfg: &Config,
 ) -> (Vec<Approval>, Vec<Rejection>) {
-    records(layer, parcels, &cfg.fields.approvals, |r, p| Approval {
-        pzwh: p.id.clone(),
-        pcmc: p.attrs.text("pcmc"),
-        xzqdm: p.attrs.text("xzqdm"),
-        pzrq: r.date(&p, "pzrq"),
-        pzmj_m2: r
-            .amount(&p, "pzmj")
-            .map(|v| cfg.approvals.pzmj_unit.to_m2(v)),
-        lx: p.attrs.text("lx"),
-        parcel: p,
-    })
-}
-
-/// Builds one record per parcel with `make`, in parallel, keeping the parcels' order; the
-/// warnings come out as a sequential pass would give them (by parcel, then by field).
-fn records<T: Send>(
-    layer: &Layer,
-    parcels: Vec<Parcel>,
-    fields: &crate::config::FieldMap,
-    make: impl Fn(&mut FieldReader, Parcel) -> T + Sync,
-) -> (Vec<T>, Vec<Rejection>) {
-    // Warnings are rare: each parcel's few go into one list under a lock, sorted afterwards.
-    let found: Mutex<Vec<(usize, Vec<Rejection>)>> = Mutex::default();
-    let records = parcels
-        .into_par_iter()
-        .enumerate()
-        .map(|(k, p)| {
-            let mut warnings = Vec::new();
-            let record = make(
-                &mut FieldReader {
-                    layer,
-                    fields,
-                    warnings: &mut warnings,
-                },
-                p,
-            );
-            if !warnings.is_empty() {
-                found
-                    .lock()
-                    .unwrap_or_else(|e| e.into_inner())
-                    .push((k, warnings));
-            }
-            record
+    let mut warnings = Vec::new();
+    let mut r = FieldReader {
+        layer,
+        fields: &cfg.fields.approvals,
+        warnings: &mut warnings,
+    };
+    let approvals = parcels
+        .into_iter()
+        .map(|p| Approval {
+            pzwh: p.id.clone(),
+            pcmc: p.attrs.text("pcmc"),
+            xzqdm: p.attrs.text("xzqdm"),
+            pzrq: r.date(&p, "pzrq"),
+            pzmj_m2: r
+                .amount(&p, "pzmj")
+                .map(|v| cfg.approvals.pzmj_unit.to_m2(v)),
+            lx: p.attrs.text("lx"),
+            parcel: p,
         })
         .collect();
-    let mut found = found.into_inner().unwrap_or_else(|e| e.into_inner());
-    found.sort_unstable_by_key(|(k, _)| *k);
-    (records, found.into_iter().flat_map(|(_, w)| w).collect())
+    (approvals, warnings)
 }
 
 /// Reads typed optional fields of one parcel, turning unreadable values into warnings that name
@@ -261,27 +231,37 @@ pub fn supplies_from(
     parcels: Vec<Parcel>,
     cfg: &Config,
 ) -> (Vec<Supply>, Vec<Rejection>) {
-    records(layer, parcels, &cfg.fields.supplies, |r, p| Supply {
-        dzjgh: p.id.clone(),
-        pzwh: p
-            .attrs
-            .text("pzwh")
-            .map(|s| split_pzwh(&s))
-            .unwrap_or_default(),
-        gyfs: p.attrs.text("gyfs"),
-        htqdrq: r.date(&p, "htqdrq"),
-        ydkgrq: r.date(&p, "ydkgrq"),
-        ydjgrq: r.date(&p, "ydjgrq"),
-        sjkgrq: r.date(&p, "sjkgrq"),
-        sjjgrq: r.date(&p, "sjjgrq"),
-        zzrq: r.date(&p, "zzrq"),
-        ykfmj: r.amount(&p, "ykfmj"),
-        ztz: r.money(&p, "ztz"),
-        ytz: r.money(&p, "ytz"),
-        jk: r.money(&p, "jk"),
-        zfyy: p.attrs.text("zfyy"),
-        parcel: p,
-    })
+    let mut warnings = Vec::new();
+    let mut r = FieldReader {
+        layer,
+        fields: &cfg.fields.supplies,
+        warnings: &mut warnings,
+    };
+    let supplies = parcels
+        .into_iter()
+        .map(|p| Supply {
+            dzjgh: p.id.clone(),
+            pzwh: p
+                .attrs
+                .text("pzwh")
+                .map(|s| split_pzwh(&s))
+                .unwrap_or_default(),
+            gyfs: p.attrs.text("gyfs"),
+            htqdrq: r.date(&p, "htqdrq"),
+            ydkgrq: r.date(&p, "ydkgrq"),
+            ydjgrq: r.date(&p, "ydjgrq"),
+            sjkgrq: r.date(&p, "sjkgrq"),
+            sjjgrq: r.date(&p, "sjjgrq"),
+            zzrq: r.date(&p, "zzrq"),
+            ykfmj: r.amount(&p, "ykfmj"),
+            ztz: r.money(&p, "ztz"),
+            ytz: r.money(&p, "ytz"),
+            jk: r.money(&p, "jk"),
+            zfyy: p.attrs.text("zfyy"),
+            parcel: p,
+        })
+        .collect();
+    (supplies, warnings)
 }
 
 /// Builds footprints from a loaded layer; an unreadable RQ becomes a warning.
@@ -290,74 +270,18 @@ pub fn footprints_from(
     parcels: Vec<Parcel>,
     cfg: &Config,
 ) -> (Vec<Footprint>, Vec<Rejection>) {
-    records(layer, parcels, &cfg.fields.footprints, |r, p| Footprint {
-        rq: r.date(&p, "rq"),
-        parcel: p,
-    })
-}
-
-#[cfg(test)]
-mod tests {
-    use std::io::Write;
-
-    use super::*;
-    use crate::io::{ReadOptions, read_layer};
-    use crate::layer::LayerKind;
-
-    #[test]
-    fn records_built_in_parallel_keep_the_parcels_and_warnings_in_order() {
-        // 5,000 supplies; every seventh has an unreadable YDKGRQ and a negative JK, every
-        // eleventh an unreadable JK only.
-        let n = 5000;
-        let features: Vec<String> = (0..n)
-            .map(|k| {
-                let (ydkgrq, jk) = match (k % 7 == 0, k % 11 == 0) {
-                    (true, _) => ("\"soon\"".to_string(), "-1".to_string()),
-                    (false, true) => ("\"2020-01-01\"".to_string(), "\"lots\"".to_string()),
-                    _ => ("\"2020-01-01\"".to_string(), "1".to_string()),
-                };
-                let x = k as f64 * 20.0;
-                format!(
-                    r#"{{"type":"Feature","properties":{{"DZJGH":"S{k:05}","YDKGRQ":{ydkgrq},"JK":{jk}}},"geometry":{{"type":"Polygon","coordinates":[[[{x},0],[{x1},0],[{x1},10],[{x},10],[{x},0]]]}}}}"#,
-                    x1 = x + 10.0
-                )
-            })
-            .collect();
-        let mut f = tempfile::NamedTempFile::new().unwrap();
-        write!(
-            f,
-            r#"{{"type":"FeatureCollection","features":[{}]}}"#,
-            features.join(",\n")
-        )
-        .unwrap();
-        let cfg = Config::default();
-        let mut layer = read_layer(
-            f.path(),
-            &ReadOptions::new(LayerKind::Supplies, &cfg.fields.supplies),
-        )
-        .unwrap();
-        let parcels = std::mem::take(&mut layer.parcels);
-        let (supplies, warnings) = supplies_from(&layer, parcels, &cfg);
-        let ids: Vec<String> = (0..n).map(|k| format!("S{k:05}")).collect();
-        assert_eq!(
-            supplies.iter().map(|s| s.dzjgh.clone()).collect::<Vec<_>>(),
-            ids
-        );
-        let mut want = Vec::new();
-        for k in 0..n {
-            if k % 7 == 0 {
-                want.push((k, "field YDKGRQ: unreadable date"));
-                want.push((k, "field JK: negative value -1"));
-            } else if k % 11 == 0 {
-                want.push((k, "field JK: not a number"));
-            }
-        }
-        assert_eq!(warnings.len(), want.len());
-        for (w, (k, text)) in warnings.iter().zip(&want) {
-            assert_eq!(w.index, *k);
-            assert!(w.reason.starts_with(text), "{} vs {text}", w.reason);
-        }
-        assert_eq!(supplies[7].ydkgrq, None);
-        assert_eq!(supplies[1].jk, Some(1.0));
-    }
+    let mut warnings = Vec::new();
+    let mut r = FieldReader {
+        layer,
+        fields: &cfg.fields.footprints,
+        warnings: &mut warnings,
+    };
+    let footprints = parcels
+        .into_iter()
+        .map(|p| Footprint {
+            rq: r.date(&p, "rq"),
+            parcel: p,
+        })
+        .collect();
+    (footprints, warnings)
 }
