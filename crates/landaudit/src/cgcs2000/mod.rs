@@ -36,7 +36,7 @@ mod straight_tests;
 mod tests;
 
 pub use area::{
-    EllipsoidalFormula, Polygonal, STRAIGHT_PIECE_M, area, ellipsoidal_area_gk,
+    EllipsoidalFormula, Polygonal, SHORT_BOW_M, STRAIGHT_PIECE_M, area, ellipsoidal_area_gk,
     ellipsoidal_area_gk_straight, ellipsoidal_area_lonlat, geodesic_area_gk, geodesic_area_lonlat,
 };
 pub use error::CrsError;

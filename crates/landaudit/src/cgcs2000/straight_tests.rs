@@ -185,3 +185,47 @@ fn halves_add_up_to_the_whole() {
         assert!((v(&west) + v(&east) - v(&whole)).abs() > 10.0 * d.abs());
     }
 }
+
+#[test]
+fn the_bow_of_a_short_edge_without_its_midpoint() {
+    let zone = GkZone::from_epsg(4549).unwrap();
+    let proj = GkProjection::cached(&zone).unwrap();
+    let mut seed = 0x2545_f491_4f6c_dd1d_u64;
+    let mut next = move || {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        (seed >> 11) as f64 / (1u64 << 53) as f64
+    };
+    let mut worst: f64 = 0.0;
+    for _ in 0..2000 {
+        let (x, y) = (
+            500_000.0 + (next() - 0.5) * 560_000.0,
+            2_200_000.0 + next() * 3_550_000.0,
+        );
+        let len = 10.0 + next() * 190.0;
+        let (sa, ca) = (next() * std::f64::consts::TAU).sin_cos();
+        let (dx, dy) = (len * ca, len * sa);
+        let mut p = [
+            geodesy::prelude::Coor2D::raw(x, y),
+            geodesy::prelude::Coor2D::raw(x + dx / 2.0, y + dy / 2.0),
+            geodesy::prelude::Coor2D::raw(x + dx, y + dy),
+        ];
+        proj.inverse_radians_in_place(&mut p);
+        let [[l0, b0], [lm, bm], [l1, b1]] = p.map(|c| c.0);
+        let exact = ((lm - l0) - 0.5 * (l1 - l0), (bm - b0) - 0.5 * (b1 - b0));
+        let got = super::area::short_bow(l0, b0, l1, b1, dy, dx, x + dx / 2.0 - 500_000.0);
+        let size = exact.0.hypot(exact.1);
+        let err = (got.0 - exact.0).hypot(got.1 - exact.1);
+        // The bow is ℓ²/R-small (1e-13 rad for 30 m): judged against its own size, and against
+        // the rounding of the unprojected coordinates (2e-16 rad each, ~1e-15 in the offset).
+        if size > 1e-12 {
+            worst = worst.max(err / size);
+        }
+        assert!(
+            err <= 1e-3 * size + 2e-15,
+            "{len} m at ({x}, {y}): {got:?} vs {exact:?}"
+        );
+    }
+    eprintln!("worst relative error of the short bow {worst:.1e}");
+}
