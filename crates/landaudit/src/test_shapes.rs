@@ -18,3 +18,14 @@ pub(crate) fn star(cx: f64, cy: f64, radii: &[f64], rot: f64) -> Polygon<f64> {
         .collect();
     Polygon::new(LineString::new(ring), vec![])
 }
+
+/// A small deterministic generator of uniform numbers in [0, 1) (xorshift64), for tests that
+/// walk through many cases without a proptest strategy; `seed` must not be 0.
+pub(crate) fn uniform(mut seed: u64) -> impl FnMut() -> f64 {
+    move || {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        (seed >> 11) as f64 / (1u64 << 53) as f64
+    }
+}

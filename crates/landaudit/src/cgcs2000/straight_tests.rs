@@ -16,13 +16,7 @@ fn cut_fine(g: &MultiPolygon<f64>, zone: &GkZone) -> f64 {
 /// 20 m to 4 km across, turned, anywhere from 280 km west to 280 km east of the central meridian
 /// and from 20°N to 52°N.
 fn parcels() -> Vec<MultiPolygon<f64>> {
-    let mut seed = 0x9e37_79b9_7f4a_7c15_u64;
-    let mut next = move || {
-        seed ^= seed << 13;
-        seed ^= seed >> 7;
-        seed ^= seed << 17;
-        (seed >> 11) as f64 / (1u64 << 53) as f64
-    };
+    let mut next = crate::test_shapes::uniform(0x9e37_79b9_7f4a_7c15_u64);
     (0..48)
         .map(|i| {
             let (cx, cy) = (
@@ -190,13 +184,7 @@ fn halves_add_up_to_the_whole() {
 fn the_bow_of_a_short_edge_without_its_midpoint() {
     let zone = GkZone::from_epsg(4549).unwrap();
     let proj = GkProjection::cached(&zone).unwrap();
-    let mut seed = 0x2545_f491_4f6c_dd1d_u64;
-    let mut next = move || {
-        seed ^= seed << 13;
-        seed ^= seed >> 7;
-        seed ^= seed << 17;
-        (seed >> 11) as f64 / (1u64 << 53) as f64
-    };
+    let mut next = crate::test_shapes::uniform(0x2545_f491_4f6c_dd1d_u64);
     let mut worst: f64 = 0.0;
     for _ in 0..2000 {
         let (x, y) = (

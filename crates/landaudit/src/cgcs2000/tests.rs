@@ -633,13 +633,7 @@ fn area_cost() {
     let z = gk(4549);
     // 15,000 irregular parcels of 10–20 vertices, 20–80 m radius, spread over ±1.4° of the CM.
     let mut polys = Vec::new();
-    let mut seed = 12_345u64;
-    let mut rnd = move || {
-        seed ^= seed << 13;
-        seed ^= seed >> 7;
-        seed ^= seed << 17;
-        (seed >> 11) as f64 / (1u64 << 53) as f64
-    };
+    let mut rnd = crate::test_shapes::uniform(12_345u64);
     for i in 0..15_000 {
         let (cx, cy) = (
             370_000.0 + rnd() * 260_000.0,

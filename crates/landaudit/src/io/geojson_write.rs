@@ -166,13 +166,7 @@ mod tests {
     /// Polygon sets with holes and several parts, coordinates of every kind serde_json formats
     /// differently: integers, long fractions, negatives, Gauss-Krüger magnitudes, tiny values.
     fn shapes() -> Vec<MultiPolygon<f64>> {
-        let mut seed = 7u64;
-        let mut next = move || {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            (seed >> 11) as f64 / (1u64 << 53) as f64
-        };
+        let mut next = crate::test_shapes::uniform(7u64);
         (0..40)
             .map(|k| {
                 let scale = [1.0, 1e-7, 1e3, 3.4e6, 4.05e7][k % 5];
