@@ -49,8 +49,9 @@
 //! 三调 parcels have short edges, so the formulas agree to ≲ 3e-7 on typical ones, but a parcel
 //! with a long unmirrored east–west edge can differ by tenths of m², more than the 0.01 m²
 //! rounding: the choice (DOMAIN 7.6) matters for such parcels. [`ellipsoidal_area_gk_straight`]
-//! gives the straight-edge area without densifying: it integrates each long edge's image through
-//! its unprojected midpoint.
+//! gives the straight-edge area without densifying: it integrates each edge's image through its
+//! midpoint, unprojected for long edges and worked out from the projection's derivatives for
+//! short ones.
 //!
 //! # Geodesic ([`EllipsoidalFormula::Geodesic`])
 //!
@@ -196,8 +197,8 @@ pub fn ellipsoidal_area_gk<G: Polygonal>(g: &G, zone: &GkZone) -> f64 {
 /// The series on the vertices alone takes each edge as linear in (B, L); a straight edge of the
 /// plane bows away from that by ≈ ℓ²·tan B/(8N), enclosing ≈ ℓ³·tan B/(12N) (module doc: 0.008 m²
 /// for 100 m, 0.48 m² for 400 m at 30°N). Cutting every edge to `straight_m` before the series
-/// (what [`Measure`](crate::measure::Measure) did up to 0.8) shrinks that to ≈ 1e-5 m² per 10 m of
-/// edge but unprojects a vertex every 10 m. Here an edge longer than `straight_m` is cut into
+/// (what [`Measure`](crate::measure::Measure) did before this function) shrinks that to ≈ 1e-5 m²
+/// per 10 m of edge but unprojects a vertex every 10 m. Here an edge longer than `straight_m` is cut into
 /// pieces of at most [`STRAIGHT_PIECE_M`], and each piece is measured as the series takes its
 /// chord plus two small integrals, both taken over the parabola through the piece's ends and its
 /// unprojected midpoint (3-point Gauss–Legendre):
