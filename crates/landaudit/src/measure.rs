@@ -178,14 +178,53 @@ impl Measure {
     pub fn describe(&self) -> String {
         match (self.ellipsoidal, self.zone) {
             (true, Some(z)) => format!(
-                "ellipsoidal area on the CGCS2000 ellipsoid ({} formula, inverse-projected from EPSG:{})",
+                "ellipsoidal area on the CGCS2000 ellipsoid ({} formula, inverse-projected from EPSG:{}; {})",
                 match self.formula {
                     EllipsoidalFormula::Trapezoid => "三调 trapezoid-series",
                     EllipsoidalFormula::Geodesic => "Karney geodesic",
                 },
-                z.epsg
+                z.epsg,
+                if self.densify_m > 0.0 {
+                    format!(
+                        "edges longer than {} m taken straight in the plane",
+                        self.densify_m
+                    )
+                } else {
+                    "edges between the vertices as the formula takes them".to_string()
+                }
             ),
             _ => "planar area in the working projection".into(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_description_says_how_edges_are_taken() {
+        let zone = GkZone::from_epsg(4549);
+        let straight = Measure::new(zone, &AreaSettings::default()).unwrap();
+        let vertices = Measure::new(
+            zone,
+            &AreaSettings {
+                densify_m: 0.0,
+                ..AreaSettings::default()
+            },
+        )
+        .unwrap();
+        assert!(
+            straight
+                .describe()
+                .ends_with("EPSG:4549; edges longer than 10 m taken straight in the plane)"),
+            "{}",
+            straight.describe()
+        );
+        assert!(vertices.describe().contains("as the formula takes them"));
+        assert_eq!(
+            Measure::PLANAR.describe(),
+            "planar area in the working projection"
+        );
     }
 }
