@@ -253,47 +253,32 @@ fn default_area_is_the_audits_ellipsoidal_area() {
 
 // ---- invariants against GEOS on generated layers ----
 
+// The crate's own test shapes: one star generator for its unit tests and these.
+#[allow(dead_code)]
+#[path = "../crates/landaudit/src/test_shapes.rs"]
+mod test_shapes;
+
 /// A star-shaped simple polygon around (cx, cy) with radii in [rmin, rmax] (always valid); with
 /// `hole`, a square hole well inside the smallest radius.
 fn star(cx: f64, cy: f64, radii: &[f64], rot: f64, hole: bool) -> Polygon<f64> {
-    let n = radii.len();
-    let ring = |pts: Vec<Coord<f64>>| LineString::new(pts);
-    let outer: Vec<Coord<f64>> = radii
-        .iter()
-        .enumerate()
-        .map(|(i, r)| {
-            let t = rot + std::f64::consts::TAU * i as f64 / n as f64;
-            Coord {
-                x: cx + r * t.cos(),
-                y: cy + r * t.sin(),
-            }
-        })
-        .collect();
+    let outer = test_shapes::star(cx, cy, radii, rot).into_inner().0;
     let holes = if hole {
         // Edges of a star with ≥ 5 evenly spaced rays stay ≥ rmin·cos(36°) from the centre.
         let h = 0.3 * radii.iter().cloned().fold(f64::INFINITY, f64::min);
-        vec![ring(vec![
-            Coord {
-                x: cx - h,
-                y: cy - h,
-            },
-            Coord {
-                x: cx - h,
-                y: cy + h,
-            },
-            Coord {
-                x: cx + h,
-                y: cy + h,
-            },
-            Coord {
-                x: cx + h,
-                y: cy - h,
-            },
-        ])]
+        let corners = [(-h, -h), (-h, h), (h, h), (h, -h)];
+        vec![LineString::new(
+            corners
+                .iter()
+                .map(|&(dx, dy)| Coord {
+                    x: cx + dx,
+                    y: cy + dy,
+                })
+                .collect(),
+        )]
     } else {
         vec![]
     };
-    Polygon::new(ring(outer), holes)
+    Polygon::new(outer, holes)
 }
 
 /// One shape per grid cell (so features of one layer never overlap): the whole cell (neighbours

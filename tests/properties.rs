@@ -2,26 +2,15 @@
 //! area(A) = supplied + unsupplied, unsupplied = slivers + remnants, 0 ≤ supplied ≤ min(area(A),
 //! Σ area(S ∩ A)), and duplicating supplies or shifting everything changes nothing.
 
-use geo::{Area, BooleanOps, Coord, LineString, MultiPolygon, Polygon, Translate, unary_union};
+use geo::{Area, BooleanOps, MultiPolygon, Polygon, Translate, unary_union};
 use landaudit::overlay::{difference_of_union, intersection_area};
 use proptest::prelude::*;
 
-/// A star-shaped simple polygon (always valid) around (cx, cy).
-fn star(cx: f64, cy: f64, radii: &[f64], rot: f64) -> Polygon<f64> {
-    let n = radii.len();
-    let pts: Vec<Coord<f64>> = radii
-        .iter()
-        .enumerate()
-        .map(|(i, r)| {
-            let t = rot + std::f64::consts::TAU * i as f64 / n as f64;
-            Coord {
-                x: cx + r * t.cos(),
-                y: cy + r * t.sin(),
-            }
-        })
-        .collect();
-    Polygon::new(LineString::new(pts), vec![])
-}
+// The crate's own test shapes: one star generator for its unit tests and these.
+#[allow(dead_code)]
+#[path = "../crates/landaudit/src/test_shapes.rs"]
+mod test_shapes;
+use test_shapes::star;
 
 fn arb_star(extent: f64) -> impl Strategy<Value = Polygon<f64>> {
     (
