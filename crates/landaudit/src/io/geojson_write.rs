@@ -11,7 +11,6 @@ use std::io::Write;
 use std::path::Path;
 
 use geo::{LineString, MultiPolygon, Polygon};
-use rayon::prelude::*;
 use serde::{Serialize, Serializer};
 use serde_json::{Map, Value};
 
@@ -62,39 +61,30 @@ pub(crate) fn write_features_par<'a, T: Sync>(
     items: &'a [T],
     feature_of: impl Fn(&'a T) -> Option<(Cow<'a, Map<String, Value>>, &'a MultiPolygon<f64>)> + Sync,
 ) -> Result<()> {
-    const CHUNK: usize = 512;
-    const WINDOW: usize = 32 * CHUNK;
     write_atomic(path, |w| {
         head(w, crs)?;
-        let mut first = true;
-        for window in items.chunks(WINDOW) {
-            let texts: Vec<std::io::Result<(Vec<u8>, bool)>> = window
-                .par_chunks(CHUNK)
-                .map(|chunk| {
-                    // Each chunk's features joined by ",\n"; the separator before the chunk's
-                    // first one is added when the chunks are written.
-                    let mut text = Vec::new();
-                    for (properties, geometry) in chunk.iter().filter_map(&feature_of) {
-                        if !text.is_empty() {
-                            text.extend_from_slice(b",\n");
-                        }
-                        feature(&mut text, &properties, geometry)?;
-                    }
-                    let any = !text.is_empty();
-                    Ok((text, any))
-                })
-                .collect();
-            for t in texts {
-                let (text, any) = t?;
-                if any {
-                    if !first {
-                        w.write_all(b",\n")?;
-                    }
-                    first = false;
-                    w.write_all(&text)?;
+        // Each chunk's features joined by ",\n"; the separator before a chunk's first one is
+        // added as the chunks are written.
+        let make = |chunk: &'a [T]| {
+            let mut text = Vec::new();
+            for (properties, geometry) in chunk.iter().filter_map(&feature_of) {
+                if !text.is_empty() {
+                    text.extend_from_slice(b",\n");
                 }
+                feature(&mut text, &properties, geometry)?;
             }
-        }
+            Ok(text)
+        };
+        let mut first = true;
+        crate::io::windows::in_order(items, 512, make, |text| {
+            if !text.is_empty() {
+                if !std::mem::take(&mut first) {
+                    w.write_all(b",\n")?;
+                }
+                w.write_all(&text)?;
+            }
+            Ok(())
+        })?;
         tail(w)
     })
 }

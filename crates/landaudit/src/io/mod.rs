@@ -6,6 +6,7 @@ pub mod atomic;
 pub mod gdal_write;
 pub mod geojson_write;
 pub mod read;
+pub(crate) mod windows;
 
 pub use read::{
     Prefilter, ReadOptions, SourceOptions, is_geojson, read_layer, read_layer_from,

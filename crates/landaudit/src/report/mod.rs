@@ -169,29 +169,19 @@ pub(crate) fn write_csv_par<T: Sync>(
     items: &[T],
     row: impl Fn(&T) -> Option<Vec<String>> + Sync,
 ) -> Result<()> {
-    const CHUNK: usize = 2048;
-    const WINDOW: usize = 32 * CHUNK;
     crate::io::atomic::write_atomic(path, |w| {
         let mut c = csv::Writer::from_writer(&mut *w);
         c.write_record(header)?;
         c.flush()?;
         drop(c);
-        for window in items.chunks(WINDOW) {
-            let texts: Vec<std::io::Result<Vec<u8>>> = window
-                .par_chunks(CHUNK)
-                .map(|chunk| {
-                    let mut c = csv::Writer::from_writer(Vec::new());
-                    for r in chunk.iter().filter_map(&row) {
-                        c.write_record(&r)?;
-                    }
-                    c.into_inner().map_err(|e| e.into_error())
-                })
-                .collect();
-            for text in texts {
-                w.write_all(&text?)?;
+        let make = |chunk: &[T]| {
+            let mut c = csv::Writer::from_writer(Vec::new());
+            for r in chunk.iter().filter_map(&row) {
+                c.write_record(&r)?;
             }
-        }
-        Ok(())
+            c.into_inner().map_err(|e| e.into_error())
+        };
+        crate::io::windows::in_order(items, 2048, make, |text| w.write_all(&text))
     })
 }
 
