@@ -3,10 +3,18 @@
 //! versions (DEPS 0), and envelopes are all the filter step needs; the exact test is the overlay.
 
 use geo::{BoundingRect, MultiPolygon, Rect};
+use rayon::prelude::*;
 use rstar::primitives::{GeomWithData, Rectangle};
 use rstar::{AABB, RTree};
 
 type Entry = GeomWithData<Rectangle<[f64; 2]>, usize>;
+
+fn entry(r: Rect<f64>, i: usize) -> Entry {
+    GeomWithData::new(
+        Rectangle::from_corners([r.min().x, r.min().y], [r.max().x, r.max().y]),
+        i,
+    )
+}
 
 /// Spatial index over a slice of geometries, answering "which envelopes meet this rectangle".
 ///
@@ -28,17 +36,14 @@ pub struct ParcelIndex {
 
 impl ParcelIndex {
     /// Bulk-loads the envelopes of `geometries`; positions in the iteration are the ids returned.
+    /// The envelopes are computed in parallel (a pass over every vertex, the larger part of the
+    /// work for a layer of small parcels); the bulk load itself is sequential.
     pub fn new<'a>(geometries: impl IntoIterator<Item = &'a MultiPolygon<f64>>) -> Self {
+        let geometries: Vec<&MultiPolygon<f64>> = geometries.into_iter().collect();
         let entries: Vec<Entry> = geometries
-            .into_iter()
+            .par_iter()
             .enumerate()
-            .filter_map(|(i, g)| {
-                let r = g.bounding_rect()?;
-                Some(GeomWithData::new(
-                    Rectangle::from_corners([r.min().x, r.min().y], [r.max().x, r.max().y]),
-                    i,
-                ))
-            })
+            .filter_map(|(i, g)| Some(entry(g.bounding_rect()?, i)))
             .collect();
         ParcelIndex {
             tree: RTree::bulk_load(entries),
@@ -51,12 +56,7 @@ impl ParcelIndex {
         let entries: Vec<Entry> = rects
             .into_iter()
             .enumerate()
-            .map(|(i, r)| {
-                GeomWithData::new(
-                    Rectangle::from_corners([r.min().x, r.min().y], [r.max().x, r.max().y]),
-                    i,
-                )
-            })
+            .map(|(i, r)| entry(r, i))
             .collect();
         ParcelIndex {
             tree: RTree::bulk_load(entries),

@@ -2,6 +2,7 @@
 
 use chrono::NaiveDate;
 use geo::MultiPolygon;
+use rayon::prelude::*;
 
 use crate::config::Config;
 use crate::layer::{Layer, Parcel, RejectStatus, Rejection};
@@ -136,27 +137,40 @@ pub fn approvals_from(
     parcels: Vec<Parcel>,
     cfg: &Config,
 ) -> (Vec<Approval>, Vec<Rejection>) {
-    let mut warnings = Vec::new();
-    let mut r = FieldReader {
-        layer,
-        fields: &cfg.fields.approvals,
-        warnings: &mut warnings,
-    };
-    let approvals = parcels
-        .into_iter()
-        .map(|p| Approval {
-            pzwh: p.id.clone(),
-            pcmc: p.attrs.text("pcmc"),
-            xzqdm: p.attrs.text("xzqdm"),
-            pzrq: r.date(&p, "pzrq"),
-            pzmj_m2: r
-                .amount(&p, "pzmj")
-                .map(|v| cfg.approvals.pzmj_unit.to_m2(v)),
-            lx: p.attrs.text("lx"),
-            parcel: p,
+    records(layer, parcels, &cfg.fields.approvals, |r, p| Approval {
+        pzwh: p.id.clone(),
+        pcmc: p.attrs.text("pcmc"),
+        xzqdm: p.attrs.text("xzqdm"),
+        pzrq: r.date(&p, "pzrq"),
+        pzmj_m2: r
+            .amount(&p, "pzmj")
+            .map(|v| cfg.approvals.pzmj_unit.to_m2(v)),
+        lx: p.attrs.text("lx"),
+        parcel: p,
+    })
+}
+
+/// Builds one record per parcel with `make`, in parallel; the warnings `make` raises through its
+/// [`FieldReader`] come back in parcel order.
+fn records<T: Send>(
+    layer: &Layer,
+    parcels: Vec<Parcel>,
+    fields: &crate::config::FieldMap,
+    make: impl Fn(&mut FieldReader, Parcel) -> T + Sync,
+) -> (Vec<T>, Vec<Rejection>) {
+    let (out, warnings): (Vec<T>, Vec<Vec<Rejection>>) = parcels
+        .into_par_iter()
+        .map(|p| {
+            let mut warnings = Vec::new();
+            let mut r = FieldReader {
+                layer,
+                fields,
+                warnings: &mut warnings,
+            };
+            (make(&mut r, p), warnings)
         })
-        .collect();
-    (approvals, warnings)
+        .unzip();
+    (out, warnings.into_iter().flatten().collect())
 }
 
 /// Reads typed optional fields of one parcel, turning unreadable values into warnings that name
@@ -231,37 +245,27 @@ pub fn supplies_from(
     parcels: Vec<Parcel>,
     cfg: &Config,
 ) -> (Vec<Supply>, Vec<Rejection>) {
-    let mut warnings = Vec::new();
-    let mut r = FieldReader {
-        layer,
-        fields: &cfg.fields.supplies,
-        warnings: &mut warnings,
-    };
-    let supplies = parcels
-        .into_iter()
-        .map(|p| Supply {
-            dzjgh: p.id.clone(),
-            pzwh: p
-                .attrs
-                .text("pzwh")
-                .map(|s| split_pzwh(&s))
-                .unwrap_or_default(),
-            gyfs: p.attrs.text("gyfs"),
-            htqdrq: r.date(&p, "htqdrq"),
-            ydkgrq: r.date(&p, "ydkgrq"),
-            ydjgrq: r.date(&p, "ydjgrq"),
-            sjkgrq: r.date(&p, "sjkgrq"),
-            sjjgrq: r.date(&p, "sjjgrq"),
-            zzrq: r.date(&p, "zzrq"),
-            ykfmj: r.amount(&p, "ykfmj"),
-            ztz: r.money(&p, "ztz"),
-            ytz: r.money(&p, "ytz"),
-            jk: r.money(&p, "jk"),
-            zfyy: p.attrs.text("zfyy"),
-            parcel: p,
-        })
-        .collect();
-    (supplies, warnings)
+    records(layer, parcels, &cfg.fields.supplies, |r, p| Supply {
+        dzjgh: p.id.clone(),
+        pzwh: p
+            .attrs
+            .text("pzwh")
+            .map(|s| split_pzwh(&s))
+            .unwrap_or_default(),
+        gyfs: p.attrs.text("gyfs"),
+        htqdrq: r.date(&p, "htqdrq"),
+        ydkgrq: r.date(&p, "ydkgrq"),
+        ydjgrq: r.date(&p, "ydjgrq"),
+        sjkgrq: r.date(&p, "sjkgrq"),
+        sjjgrq: r.date(&p, "sjjgrq"),
+        zzrq: r.date(&p, "zzrq"),
+        ykfmj: r.amount(&p, "ykfmj"),
+        ztz: r.money(&p, "ztz"),
+        ytz: r.money(&p, "ytz"),
+        jk: r.money(&p, "jk"),
+        zfyy: p.attrs.text("zfyy"),
+        parcel: p,
+    })
 }
 
 /// Builds footprints from a loaded layer; an unreadable RQ becomes a warning.
@@ -270,18 +274,8 @@ pub fn footprints_from(
     parcels: Vec<Parcel>,
     cfg: &Config,
 ) -> (Vec<Footprint>, Vec<Rejection>) {
-    let mut warnings = Vec::new();
-    let mut r = FieldReader {
-        layer,
-        fields: &cfg.fields.footprints,
-        warnings: &mut warnings,
-    };
-    let footprints = parcels
-        .into_iter()
-        .map(|p| Footprint {
-            rq: r.date(&p, "rq"),
-            parcel: p,
-        })
-        .collect();
-    (footprints, warnings)
+    records(layer, parcels, &cfg.fields.footprints, |r, p| Footprint {
+        rq: r.date(&p, "rq"),
+        parcel: p,
+    })
 }

@@ -263,7 +263,8 @@ impl Audit {
         // The footprints have done their work: only their dates are wanted from here on. Free
         // them, and the indexes and effective geometries of the overlay, before the land use.
         let footprint_dates = built::observation_dates(&footprints);
-        drop((footprints, footprint_index));
+        drop(footprint_index);
+        drop_par(footprints);
         drop((effective, supply_index, approval_index));
 
         let fail = |layer: &Layer, p: &crate::layer::Parcel, reason: String| Rejection {
@@ -298,7 +299,7 @@ impl Audit {
             }
         }
         let idle: Vec<Option<IdleVerdict>> = supplies
-            .iter()
+            .par_iter()
             .zip(&supply_overlaps)
             .zip(&built)
             .map(|((s, o), b)| {
@@ -335,6 +336,8 @@ impl Audit {
         if has_landuse {
             let index = ParcelIndex::new(cells.iter().map(|c| &c.geometry));
             let tab = landuse::tabulate(&overlays, &cells, &index, &config.landuse, &measure);
+            drop(index);
+            drop_par(cells);
             for (r, o) in tab.into_iter().zip(overlays.iter().flatten()) {
                 match r {
                     Ok(rows) => landuse_rows.extend(rows),
@@ -349,25 +352,35 @@ impl Audit {
         progress.stage("conflicts", 0);
         let mut protected_layers = Vec::new();
         let mut conflict_rows: Vec<Conflict> = Vec::new();
-        let subjects_approvals: Vec<(String, geo::MultiPolygon<f64>)> = approvals
-            .iter()
-            .map(|a| (a.pzwh.clone(), a.geometry().clone()))
-            .collect();
-        let subjects_remnants: Vec<(String, geo::MultiPolygon<f64>)> = overlays
-            .iter()
-            .flatten()
-            .filter(|o| !o.remnants.is_empty())
-            .map(|o| {
-                (
-                    approvals[o.approval].pzwh.clone(),
-                    geo::MultiPolygon::new(o.remnants.clone()),
-                )
-            })
-            .collect();
-        let subjects_supplies: Vec<(String, geo::MultiPolygon<f64>)> = supplies
-            .iter()
-            .map(|s| (s.dzjgh.clone(), s.geometry().clone()))
-            .collect();
+        // The subjects are copies of every approval, remnant and supply: made only when a
+        // protected layer is given.
+        type Subjects = Vec<(String, geo::MultiPolygon<f64>)>;
+        let subjects: [Subjects; 3] = if inputs.farmland.is_none() && inputs.redline.is_none() {
+            Default::default()
+        } else {
+            [
+                approvals
+                    .iter()
+                    .map(|a| (a.pzwh.clone(), a.geometry().clone()))
+                    .collect(),
+                overlays
+                    .iter()
+                    .flatten()
+                    .filter(|o| !o.remnants.is_empty())
+                    .map(|o| {
+                        (
+                            approvals[o.approval].pzwh.clone(),
+                            geo::MultiPolygon::new(o.remnants.clone()),
+                        )
+                    })
+                    .collect(),
+                supplies
+                    .iter()
+                    .map(|s| (s.dzjgh.clone(), s.geometry().clone()))
+                    .collect(),
+            ]
+        };
+        let [subjects_approvals, subjects_remnants, subjects_supplies] = subjects;
         for (layer, shapes, given) in [
             (
                 ConflictLayer::Farmland,
@@ -566,6 +579,12 @@ impl Audit {
             timings: vec![],
         })
     }
+}
+
+/// Drops a large vector's items on all threads: freeing hundreds of thousands of parcels one by
+/// one is otherwise a sequential pause between the parallel stages.
+fn drop_par<T: Send>(v: Vec<T>) {
+    v.into_par_iter().for_each(drop);
 }
 
 /// Reads the land-use layer once the remnants are known, holding only the polygons whose bounding
