@@ -450,7 +450,7 @@ impl Audit {
         let approval_regions = regions::assign(
             &approvals.iter().map(|a| a.geometry()).collect::<Vec<_>>(),
             &approvals
-                .iter()
+                .par_iter()
                 .map(|a| a.xzqdm.clone())
                 .collect::<Vec<_>>(),
             &region_shapes,
@@ -459,7 +459,7 @@ impl Audit {
         let supply_regions = regions::assign(
             &supplies.iter().map(|s| s.geometry()).collect::<Vec<_>>(),
             &supplies
-                .iter()
+                .par_iter()
                 .map(|s| s.parcel.attrs.text("xzqdm"))
                 .collect::<Vec<_>>(),
             &region_shapes,
@@ -502,9 +502,13 @@ impl Audit {
             regions::window_rows(&approval_figures, &names, &config.regions, inputs.as_of);
 
         let links_checked = links::check_active(&supplies);
-        let ok_overlaps: Vec<SupplyOverlap> = supply_overlaps.iter().flatten().cloned().collect();
         let link_issues = if links_checked {
-            links::link_issues(&approvals, &supplies, &ok_overlaps, config)
+            links::link_issues(
+                &approvals,
+                &supplies,
+                supply_overlaps.par_iter().flatten(),
+                config,
+            )
         } else {
             vec![]
         };

@@ -157,11 +157,12 @@ pub fn check_active(supplies: &[Supply]) -> bool {
     supplies.iter().any(|s| !s.pzwh.is_empty())
 }
 
-/// Compares each supply's named approvals with the approvals it overlaps.
-pub fn link_issues(
+/// Compares each supply's named approvals with the approvals it overlaps (in parallel; the
+/// issues come in the order of `overlaps`).
+pub fn link_issues<'a>(
     approvals: &[Approval],
     supplies: &[Supply],
-    overlaps: &[SupplyOverlap],
+    overlaps: impl IntoParallelIterator<Item = &'a SupplyOverlap>,
     cfg: &Config,
 ) -> Vec<LinkIssue> {
     let by_number: HashMap<String, usize> = approvals
@@ -169,54 +170,66 @@ pub fn link_issues(
         .enumerate()
         .map(|(i, a)| (normalize_pzwh(&a.pzwh), i))
         .collect();
+    overlaps
+        .into_par_iter()
+        .flat_map_iter(|o| issues_of(o, approvals, supplies, &by_number, cfg))
+        .collect()
+}
+
+/// The link issues of one supply.
+fn issues_of(
+    o: &SupplyOverlap,
+    approvals: &[Approval],
+    supplies: &[Supply],
+    by_number: &HashMap<String, usize>,
+    cfg: &Config,
+) -> Vec<LinkIssue> {
     let mut issues = Vec::new();
-    for o in overlaps {
-        let s = &supplies[o.supply];
-        let share = |m2: f64| if o.area_m2 > 0.0 { m2 / o.area_m2 } else { 0.0 };
-        let overlap_with = |j: usize| {
-            o.overlaps
-                .iter()
-                .find(|(k, _)| *k == j)
-                .map_or(0.0, |(_, m2)| *m2)
-        };
-        let mut named = Vec::new();
-        for name in &s.pzwh {
-            match by_number.get(&normalize_pzwh(name)) {
-                None => issues.push(LinkIssue {
-                    supply: o.supply,
-                    kind: LinkIssueKind::UnknownApproval,
-                    pzwh: name.clone(),
-                    approval: None,
-                    overlap_m2: 0.0,
-                    share: 0.0,
-                }),
-                Some(&j) => {
-                    named.push(j);
-                    let m2 = overlap_with(j);
-                    if share(m2) < cfg.links.min_share {
-                        issues.push(LinkIssue {
-                            supply: o.supply,
-                            kind: LinkIssueKind::NamedNotOverlapping,
-                            pzwh: name.clone(),
-                            approval: Some(j),
-                            overlap_m2: m2,
-                            share: share(m2),
-                        });
-                    }
+    let s = &supplies[o.supply];
+    let share = |m2: f64| if o.area_m2 > 0.0 { m2 / o.area_m2 } else { 0.0 };
+    let overlap_with = |j: usize| {
+        o.overlaps
+            .iter()
+            .find(|(k, _)| *k == j)
+            .map_or(0.0, |(_, m2)| *m2)
+    };
+    let mut named = Vec::new();
+    for name in &s.pzwh {
+        match by_number.get(&normalize_pzwh(name)) {
+            None => issues.push(LinkIssue {
+                supply: o.supply,
+                kind: LinkIssueKind::UnknownApproval,
+                pzwh: name.clone(),
+                approval: None,
+                overlap_m2: 0.0,
+                share: 0.0,
+            }),
+            Some(&j) => {
+                named.push(j);
+                let m2 = overlap_with(j);
+                if share(m2) < cfg.links.min_share {
+                    issues.push(LinkIssue {
+                        supply: o.supply,
+                        kind: LinkIssueKind::NamedNotOverlapping,
+                        pzwh: name.clone(),
+                        approval: Some(j),
+                        overlap_m2: m2,
+                        share: share(m2),
+                    });
                 }
             }
         }
-        for &(j, m2) in &o.overlaps {
-            if !named.contains(&j) && share(m2) >= cfg.links.substantial_share {
-                issues.push(LinkIssue {
-                    supply: o.supply,
-                    kind: LinkIssueKind::OverlapsUnnamed,
-                    pzwh: approvals[j].pzwh.clone(),
-                    approval: Some(j),
-                    overlap_m2: m2,
-                    share: share(m2),
-                });
-            }
+    }
+    for &(j, m2) in &o.overlaps {
+        if !named.contains(&j) && share(m2) >= cfg.links.substantial_share {
+            issues.push(LinkIssue {
+                supply: o.supply,
+                kind: LinkIssueKind::OverlapsUnnamed,
+                pzwh: approvals[j].pzwh.clone(),
+                approval: Some(j),
+                overlap_m2: m2,
+                share: share(m2),
+            });
         }
     }
     issues
