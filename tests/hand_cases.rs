@@ -229,6 +229,39 @@ fn link_check_finds_the_planted_disagreements() {
 }
 
 #[test]
+fn link_issues_come_in_the_order_of_the_overlaps_however_many() {
+    // The check runs in parallel: thousands of overlaps (the hand case's, repeated) must give
+    // exactly the issues of each overlap checked alone, one after the other.
+    let cfg = planar("");
+    let audit = run(&cfg);
+    let ok: Vec<_> = audit.supply_overlaps.iter().flatten().cloned().collect();
+    // Each copy's supply area a little larger, so that its issues' shares tell it apart.
+    let many: Vec<_> = (0..500)
+        .flat_map(|k| {
+            ok.iter().map(move |o| {
+                let mut o = o.clone();
+                o.area_m2 *= 1.0 + k as f64 * 1e-6;
+                o
+            })
+        })
+        .collect();
+    let check = |o: &[landaudit::rules::links::SupplyOverlap]| {
+        landaudit::rules::links::link_issues(&audit.approvals, &audit.supplies, o, &cfg)
+    };
+    let one_by_one: Vec<_> = many
+        .iter()
+        .flat_map(|o| check(std::slice::from_ref(o)))
+        .map(|l| (l.supply, l.kind, l.pzwh, l.share.to_bits()))
+        .collect();
+    let together: Vec<_> = check(&many)
+        .into_iter()
+        .map(|l| (l.supply, l.kind, l.pzwh, l.share.to_bits()))
+        .collect();
+    assert_eq!(one_by_one.len(), 3 * 500);
+    assert_eq!(together, one_by_one);
+}
+
+#[test]
 fn outputs_are_written_and_add_up() {
     let audit = run(&planar(""));
     let out = tempfile::tempdir().unwrap();
