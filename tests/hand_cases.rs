@@ -536,3 +536,109 @@ fn field_names_are_remapped_and_the_link_check_is_skipped_without_pzwh() {
     let links = std::fs::read_to_string(out.path().join("links.csv")).unwrap();
     assert_eq!(links.lines().count(), 1, "header only: {links}");
 }
+
+/// The part of a non-convex supply inside and outside the approvals, by hand, in the plane and
+/// on the ellipsoid:
+/// - supply L, an L of 50..150 × 20..50 and 120..150 × 50..80 (3,900 m²), crosses the edge x = 100
+///   of approval Z 0..100 × 0..100 ⇒ 1,500 inside, 2,400 outside;
+/// - supply N, an L of 50..150 × 210..250 and 120..150 × 250..290 (5,200 m²), across approvals
+///   Y1 0..100 × 200..300 and Y2 100..200 × 200..300 ⇒ 2,000 in Y1, 3,200 in Y2, none outside.
+#[test]
+fn non_convex_supplies_inside_and_outside_the_approvals_by_hand() {
+    let (x, y) = (500_000.0, 3_300_000.0);
+    let ring = |pts: &[(f64, f64)]| {
+        let mut r: Vec<[f64; 2]> = pts.iter().map(|&(px, py)| [x + px, y + py]).collect();
+        r.push(r[0]);
+        vec![r]
+    };
+    let l = ring(&[
+        (50.0, 20.0),
+        (150.0, 20.0),
+        (150.0, 80.0),
+        (120.0, 80.0),
+        (120.0, 50.0),
+        (50.0, 50.0),
+    ]);
+    let n = ring(&[
+        (50.0, 210.0),
+        (150.0, 210.0),
+        (150.0, 290.0),
+        (120.0, 290.0),
+        (120.0, 250.0),
+        (50.0, 250.0),
+    ]);
+    let r = |x0: f64, y0: f64, x1: f64, y1: f64| rect(x + x0, y + y0, x + x1, y + y1);
+    let dir = tempfile::tempdir().unwrap();
+    let (a, s) = write_layers(
+        dir.path(),
+        vec![
+            feature(json!({"PZWH": "Z"}), &r(0.0, 0.0, 100.0, 100.0)),
+            feature(json!({"PZWH": "Y1"}), &r(0.0, 200.0, 100.0, 300.0)),
+            feature(json!({"PZWH": "Y2"}), &r(100.0, 200.0, 200.0, 300.0)),
+        ],
+        vec![
+            feature(json!({"DZJGH": "L", "PZWH": "Z"}), &l),
+            feature(json!({"DZJGH": "N", "PZWH": "Y1;Y2"}), &n),
+        ],
+    );
+    let as_of = NaiveDate::from_ymd_opt(2026, 6, 30).unwrap();
+    let inputs = AuditInputs::new(a, s, as_of);
+    let pos = |audit: &Audit, id: &str| audit.supplies.iter().position(|s| s.dzjgh == id).unwrap();
+
+    let audit = Audit::run(&inputs, &planar("")).unwrap();
+    let o = audit.supply_overlaps[pos(&audit, "L")].as_ref().unwrap();
+    assert!(close(o.area_m2, 3_900.0), "{}", o.area_m2);
+    assert!(
+        close(o.outside_approvals_m2, 2_400.0),
+        "{}",
+        o.outside_approvals_m2
+    );
+    assert_eq!(o.overlaps.len(), 1);
+    assert!(close(o.overlaps[0].1, 1_500.0), "{:?}", o.overlaps);
+    let o = audit.supply_overlaps[pos(&audit, "N")].as_ref().unwrap();
+    assert!(
+        o.outside_approvals_m2.abs() < 1e-6,
+        "{}",
+        o.outside_approvals_m2
+    );
+    let mut parts: Vec<f64> = o.overlaps.iter().map(|&(_, m2)| m2).collect();
+    parts.sort_by(f64::total_cmp);
+    assert!(
+        close(parts[0], 2_000.0) && close(parts[1], 3_200.0),
+        "{parts:?}"
+    );
+
+    // On the ellipsoid (the default for EPSG:4549): the part outside is the ellipsoidal area of
+    // the hand-drawn outside polygon.
+    let audit = Audit::run(&inputs, &Config::default()).unwrap();
+    assert!(audit.measure.is_ellipsoidal());
+    let outside = ring(&[
+        (100.0, 20.0),
+        (150.0, 20.0),
+        (150.0, 80.0),
+        (120.0, 80.0),
+        (120.0, 50.0),
+        (100.0, 50.0),
+    ]);
+    let outside = geo::MultiPolygon::new(vec![geo::Polygon::new(
+        outside[0]
+            .iter()
+            .map(|&[px, py]| geo::coord! { x: px, y: py })
+            .collect(),
+        vec![],
+    )]);
+    let want = audit.measure.area(&outside);
+    let o = audit.supply_overlaps[pos(&audit, "L")].as_ref().unwrap();
+    assert!(
+        (o.outside_approvals_m2 - want).abs() < 1e-6 * want,
+        "{} vs {want}",
+        o.outside_approvals_m2
+    );
+    assert!((want - 2_400.0).abs() < 2.0, "{want}");
+    let o = audit.supply_overlaps[pos(&audit, "N")].as_ref().unwrap();
+    assert!(
+        o.outside_approvals_m2.abs() < 1e-6,
+        "{}",
+        o.outside_approvals_m2
+    );
+}

@@ -149,19 +149,49 @@ pub fn clip_to_rect(g: &MultiPolygon<f64>, rect: geo::Rect<f64>) -> MultiPolygon
 /// assert!((landaudit::overlay::intersection_area(&a, &b) - 25.0).abs() < 1e-9);
 /// ```
 pub fn intersection_area(a: &MultiPolygon<f64>, b: &MultiPolygon<f64>) -> f64 {
-    let (ra, rb) = match (a.bounding_rect(), b.bounding_rect()) {
-        (Some(ra), Some(rb)) => (ra, rb),
-        _ => return 0.0,
-    };
-    if ra.max().x < rb.min().x
-        || rb.max().x < ra.min().x
-        || ra.max().y < rb.min().y
-        || rb.max().y < ra.min().y
-    {
+    if boxes_apart(a, b) {
         return 0.0;
     }
     let o = origin_of(a);
     to_local(a, o).intersection(&to_local(b, o)).unsigned_area()
+}
+
+/// The intersection of two valid geometries and its planar area, the area exactly as
+/// [`intersection_area`] gives it (measured in the local frame, before moving back), for a
+/// caller that needs the polygons as well.
+///
+/// ```
+/// use geo::wkt;
+/// let a = wkt!(MULTIPOLYGON(((0. 0.,10. 0.,10. 10.,0. 10.,0. 0.))));
+/// let b = wkt!(MULTIPOLYGON(((5. 5.,15. 5.,15. 15.,5. 15.,5. 5.))));
+/// let (part, area) = landaudit::overlay::intersection_and_area(&a, &b);
+/// assert_eq!(area, landaudit::overlay::intersection_area(&a, &b));
+/// assert!((landaudit::overlay::area(&part) - 25.0).abs() < 1e-9);
+/// ```
+pub fn intersection_and_area(
+    a: &MultiPolygon<f64>,
+    b: &MultiPolygon<f64>,
+) -> (MultiPolygon<f64>, f64) {
+    if boxes_apart(a, b) {
+        return (MultiPolygon::new(vec![]), 0.0);
+    }
+    let o = origin_of(a);
+    let local = to_local(a, o).intersection(&to_local(b, o));
+    let area = local.unsigned_area();
+    (local.translate(o.x, o.y), area)
+}
+
+/// Whether the bounding boxes of `a` and `b` are apart (or one is empty): then they have no
+/// intersection.
+fn boxes_apart(a: &MultiPolygon<f64>, b: &MultiPolygon<f64>) -> bool {
+    let (ra, rb) = match (a.bounding_rect(), b.bounding_rect()) {
+        (Some(ra), Some(rb)) => (ra, rb),
+        _ => return true,
+    };
+    ra.max().x < rb.min().x
+        || rb.max().x < ra.min().x
+        || ra.max().y < rb.min().y
+        || rb.max().y < ra.min().y
 }
 
 /// Area of a geometry computed about a local origin (robust for zone-prefixed eastings).

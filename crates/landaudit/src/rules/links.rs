@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use geo::BoundingRect;
+use geo::{BoundingRect, MultiPolygon};
 use rayon::prelude::*;
 
 use crate::clip::Convex;
@@ -12,7 +12,7 @@ use crate::cover::{Place, place};
 use crate::index::ParcelIndex;
 use crate::measure::{Areas, Measure};
 use crate::model::{Approval, Supply, normalize_pzwh};
-use crate::overlay::{difference_of_union, guarded, intersection_area};
+use crate::overlay::{difference_of_union, guarded, intersection_and_area};
 
 /// How one supply overlaps the approvals.
 #[derive(Debug, Clone)]
@@ -103,6 +103,10 @@ pub fn supply_overlaps(
                 // A convex supply (宗地 often are) is measured against an approval its
                 // boundary meets by clipping the approval to it, without a boolean operation.
                 let convex = Convex::new(g);
+                // A non-convex supply's intersection with an approval takes a boolean
+                // operation; its result is kept, so that when it is the only approval the part
+                // outside is the supply less it, without a second one (a difference).
+                let mut kept: Option<(usize, MultiPolygon<f64>)> = None;
                 let overlaps = cands
                     .iter()
                     .filter_map(|&j| {
@@ -114,7 +118,14 @@ pub fn supply_overlaps(
                             Some(Place::Outside) => 0.0,
                             None => match &convex {
                                 Some(c) => c.area_of(&Measure::PLANAR, approvals[j].geometry()),
-                                None => intersection_area(g, approvals[j].geometry()),
+                                None => {
+                                    let (part, a) =
+                                        intersection_and_area(g, approvals[j].geometry());
+                                    if a > 0.0 {
+                                        kept = Some((j, part));
+                                    }
+                                    a
+                                }
                             },
                         };
                         (a > 0.0).then_some((j, a))
@@ -124,14 +135,16 @@ pub fn supply_overlaps(
                     0.0
                 } else if overlaps.is_empty() {
                     area_m2
-                } else if let (Some(c), [(j, inside)]) = (&convex, overlaps.as_slice()) {
-                    // One approval: the part outside is the supply less the part inside (its
-                    // planar area is the clip just measured).
-                    let inside = if m.is_ellipsoidal() {
-                        c.area_of(m, approvals[*j].geometry())
-                    } else {
-                        *inside
-                    };
+                } else if let [(j, inside)] = overlaps.as_slice()
+                    && let Some(inside) = match (&convex, &kept) {
+                        // One approval: the part outside is the supply less the part inside
+                        // (its planar area is the one just measured).
+                        _ if !m.is_ellipsoidal() => Some(*inside),
+                        (Some(c), _) => Some(c.area_of(m, approvals[*j].geometry())),
+                        (None, Some((k, part))) if k == j => Some(m.area(part)),
+                        _ => None,
+                    }
+                {
                     (area_m2 - inside).max(0.0)
                 } else {
                     let within: Vec<_> = overlaps
