@@ -36,8 +36,8 @@ pub struct ParcelIndex {
 
 impl ParcelIndex {
     /// Bulk-loads the envelopes of `geometries`; positions in the iteration are the ids returned.
-    /// The envelopes are computed in parallel (a pass over every vertex, the larger part of the
-    /// work for a layer of small parcels); the bulk load itself is sequential.
+    /// The envelopes (a pass over every vertex) are computed in parallel; the bulk load, most of
+    /// the work, is rstar's and sequential.
     pub fn new<'a>(geometries: impl IntoIterator<Item = &'a MultiPolygon<f64>>) -> Self {
         let geometries: Vec<&MultiPolygon<f64>> = geometries.into_iter().collect();
         let entries: Vec<Entry> = geometries
