@@ -6,11 +6,11 @@
 use std::cell::RefCell;
 
 use chrono::NaiveDate;
-use geo::{BoundingRect, MultiPolygon, Polygon};
+use geo::{BoundingRect, MultiPolygon, Polygon, Rect};
 use rayon::prelude::*;
 
 use crate::cover::{Target, distinct};
-use crate::index::ParcelIndex;
+use crate::index::{ParcelIndex, par_map_z_order};
 use crate::measure::Measure;
 use crate::model::{Footprint, Supply};
 use crate::overlay::{difference_of_union, guarded};
@@ -66,77 +66,78 @@ pub fn built_with_areas(
     m: &Measure,
 ) -> Vec<Result<Built, String>> {
     let dates = observation_dates(footprints);
-    supplies
+    let rects: Vec<Option<Rect<f64>>> = supplies
         .par_iter()
-        .enumerate()
-        .map(|(i, s)| {
-            guarded(|| {
-                let g = s.geometry();
-                let cands: Vec<&Footprint> = match g.bounding_rect() {
-                    Some(r) => index
-                        .candidates(r)
-                        .into_iter()
-                        .map(|j| &footprints[j])
-                        .collect(),
-                    None => vec![],
-                };
-                let area = areas.get(i).copied().flatten().unwrap_or_else(|| m.area(g));
-                let all: Vec<_> = cands.iter().map(|f| f.geometry()).collect();
-                // Footprints wholly inside or outside the supply (the usual case) are placed
-                // once; each cover below is then a sum where they do not overlap.
-                let placed = Target::new(g).and_then(|t| t.sort(&all));
-                // A footprint counted on several dates' covers is measured once.
-                let measured: RefCell<Vec<(*const Polygon<f64>, f64)>> = RefCell::default();
-                let area_of = |p: &Polygon<f64>| {
-                    let known = measured
-                        .borrow()
+        .map(|s| s.geometry().bounding_rect())
+        .collect();
+    // In Z-order: neighbouring supplies share the footprints near their common edge.
+    par_map_z_order(&rects, |i| {
+        guarded(|| {
+            let g = supplies[i].geometry();
+            let cands: Vec<&Footprint> = match rects[i] {
+                Some(r) => index
+                    .candidates(r)
+                    .into_iter()
+                    .map(|j| &footprints[j])
+                    .collect(),
+                None => vec![],
+            };
+            let area = areas.get(i).copied().flatten().unwrap_or_else(|| m.area(g));
+            let all: Vec<_> = cands.iter().map(|f| f.geometry()).collect();
+            // Footprints wholly inside or outside the supply (the usual case) are placed
+            // once; each cover below is then a sum where they do not overlap.
+            let placed = Target::new(g).and_then(|t| t.sort(&all));
+            // A footprint counted on several dates' covers is measured once.
+            let measured: RefCell<Vec<(*const Polygon<f64>, f64)>> = RefCell::default();
+            let area_of = |p: &Polygon<f64>| {
+                let known = measured
+                    .borrow()
+                    .iter()
+                    .find(|(q, _)| std::ptr::eq(*q, p))
+                    .map(|k| k.1);
+                known.unwrap_or_else(|| {
+                    let a = m.polygon_area(p);
+                    measured.borrow_mut().push((p as *const _, a));
+                    a
+                })
+            };
+            let cover = |on: &dyn Fn(usize) -> bool, cutters: &[&MultiPolygon<f64>]| {
+                let pieces = placed
+                    .as_ref()
+                    .and_then(|p| distinct(p.iter().filter(|p| on(p.owner)).copied().collect()));
+                match pieces {
+                    // (a fold from +0.0: an empty f64 `sum` is −0.0)
+                    Some(pieces) => pieces
                         .iter()
-                        .find(|(q, _)| std::ptr::eq(*q, p))
-                        .map(|k| k.1);
-                    known.unwrap_or_else(|| {
-                        let a = m.polygon_area(p);
-                        measured.borrow_mut().push((p as *const _, a));
-                        a
+                        .fold(0.0, |s, p| s + area_of(p.polygon()))
+                        .clamp(0.0, area),
+                    None => covered(m, g, area, cutters),
+                }
+            };
+            let built_m2 = cover(&|_| true, &all);
+            let by_date = if dates.len() >= 2 {
+                dates
+                    .iter()
+                    .map(|d| {
+                        let on = |k: usize| cands[k].rq == Some(*d);
+                        let cutters: Vec<_> = (0..cands.len())
+                            .filter(|&k| on(k))
+                            .map(|k| all[k])
+                            .collect();
+                        // All candidates of one date (the usual case): the same
+                        // footprints as `all`, so the same cover, measured once.
+                        let m2 = if cutters.len() == all.len() {
+                            built_m2
+                        } else {
+                            cover(&on, &cutters)
+                        };
+                        (*d, m2)
                     })
-                };
-                let cover = |on: &dyn Fn(usize) -> bool, cutters: &[&MultiPolygon<f64>]| {
-                    let pieces = placed.as_ref().and_then(|p| {
-                        distinct(p.iter().filter(|p| on(p.owner)).copied().collect())
-                    });
-                    match pieces {
-                        // (a fold from +0.0: an empty f64 `sum` is −0.0)
-                        Some(pieces) => pieces
-                            .iter()
-                            .fold(0.0, |s, p| s + area_of(p.polygon()))
-                            .clamp(0.0, area),
-                        None => covered(m, g, area, cutters),
-                    }
-                };
-                let built_m2 = cover(&|_| true, &all);
-                let by_date = if dates.len() >= 2 {
-                    dates
-                        .iter()
-                        .map(|d| {
-                            let on = |k: usize| cands[k].rq == Some(*d);
-                            let cutters: Vec<_> = (0..cands.len())
-                                .filter(|&k| on(k))
-                                .map(|k| all[k])
-                                .collect();
-                            // All candidates of one date (the usual case): the same
-                            // footprints as `all`, so the same cover, measured once.
-                            let m2 = if cutters.len() == all.len() {
-                                built_m2
-                            } else {
-                                cover(&on, &cutters)
-                            };
-                            (*d, m2)
-                        })
-                        .collect()
-                } else {
-                    vec![]
-                };
-                Built { built_m2, by_date }
-            })
+                    .collect()
+            } else {
+                vec![]
+            };
+            Built { built_m2, by_date }
         })
-        .collect()
+    })
 }

@@ -4,12 +4,13 @@
 
 use std::collections::BTreeMap;
 
-use geo::{BoundingRect, MultiPolygon};
+use geo::{BoundingRect, MultiPolygon, Rect};
 use rayon::prelude::*;
 use serde::Deserialize;
 
 use crate::clip::{Convex, intersection_area};
-use crate::index::ParcelIndex;
+use crate::index::{ParcelIndex, par_map_z_order};
+use crate::io::read::union_rect;
 use crate::measure::Measure;
 use crate::overlay::{difference_of_union, guarded};
 use crate::rules::unsupplied::ApprovalOverlay;
@@ -201,51 +202,53 @@ pub fn tabulate(
     settings: &LanduseSettings,
     m: &Measure,
 ) -> Vec<Result<Vec<LanduseRow>, String>> {
-    overlays
+    let present: Vec<&ApprovalOverlay> = overlays.iter().flatten().collect();
+    let rects: Vec<Option<Rect<f64>>> = present
         .par_iter()
-        .flatten()
-        .map(|o| {
-            guarded(|| {
-                let mut by: BTreeMap<String, (f64, f64)> = BTreeMap::new();
-                for part in &o.remnants {
-                    let part = MultiPolygon::new(vec![part.clone()]);
-                    let Some(rect) = part.bounding_rect() else {
+        .map(|o| union_rect(o.remnants.iter().filter_map(|p| p.bounding_rect())))
+        .collect();
+    par_map_z_order(&rects, |i| {
+        let o = present[i];
+        guarded(|| {
+            let mut by: BTreeMap<String, (f64, f64)> = BTreeMap::new();
+            for part in &o.remnants {
+                let part = MultiPolygon::new(vec![part.clone()]);
+                let Some(rect) = part.bounding_rect() else {
+                    continue;
+                };
+                let cands = index.candidates(rect);
+                let convex_part = Convex::new(&part);
+                for &j in &cands {
+                    let c = &cells[j];
+                    // With a convex operand (a cell or the part), clipping measures
+                    // the intersection without a boolean operation.
+                    let a = intersection_area(m, &part, convex_part.as_ref(), &c.geometry);
+                    if a <= 0.0 {
                         continue;
-                    };
-                    let cands = index.candidates(rect);
-                    let convex_part = Convex::new(&part);
-                    for &j in &cands {
-                        let c = &cells[j];
-                        // With a convex operand (a cell or the part), clipping measures
-                        // the intersection without a boolean operation.
-                        let a = intersection_area(m, &part, convex_part.as_ref(), &c.geometry);
-                        if a <= 0.0 {
-                            continue;
-                        }
-                        let k = c.kcxs.clamp(0.0, 1.0);
-                        let e = by.entry(c.dlbm.clone()).or_default();
-                        e.0 += a * (1.0 - k);
-                        e.1 += a * k;
-                        if k > 0.0 {
-                            by.entry(settings.kc_code.clone()).or_default().0 += a * k;
-                        }
                     }
-                    let covering: Vec<&MultiPolygon<f64>> =
-                        cands.iter().map(|&j| &cells[j].geometry).collect();
-                    let uncovered = m.area(&difference_of_union(&part, &covering));
-                    if uncovered > 0.0 {
-                        by.entry(String::new()).or_default().0 += uncovered;
+                    let k = c.kcxs.clamp(0.0, 1.0);
+                    let e = by.entry(c.dlbm.clone()).or_default();
+                    e.0 += a * (1.0 - k);
+                    e.1 += a * k;
+                    if k > 0.0 {
+                        by.entry(settings.kc_code.clone()).or_default().0 += a * k;
                     }
                 }
-                by.into_iter()
-                    .map(|(dlbm, (area_m2, kc_m2))| LanduseRow {
-                        approval: o.approval,
-                        dlbm,
-                        area_m2,
-                        kc_m2,
-                    })
-                    .collect()
-            })
+                let covering: Vec<&MultiPolygon<f64>> =
+                    cands.iter().map(|&j| &cells[j].geometry).collect();
+                let uncovered = m.area(&difference_of_union(&part, &covering));
+                if uncovered > 0.0 {
+                    by.entry(String::new()).or_default().0 += uncovered;
+                }
+            }
+            by.into_iter()
+                .map(|(dlbm, (area_m2, kc_m2))| LanduseRow {
+                    approval: o.approval,
+                    dlbm,
+                    area_m2,
+                    kc_m2,
+                })
+                .collect()
         })
-        .collect()
+    })
 }

@@ -3,13 +3,13 @@
 
 use std::collections::HashMap;
 
-use geo::{BoundingRect, MultiPolygon};
+use geo::{BoundingRect, MultiPolygon, Rect};
 use rayon::prelude::*;
 
 use crate::clip::Convex;
 use crate::config::Config;
 use crate::cover::{Place, place};
-use crate::index::ParcelIndex;
+use crate::index::{ParcelIndex, par_map_z_order};
 use crate::measure::{Areas, Measure};
 use crate::model::{Approval, Supply, normalize_pzwh};
 use crate::overlay::{difference_of_union, guarded, intersection_and_area};
@@ -85,84 +85,83 @@ pub fn supply_overlaps(
     supplies: &[Supply],
     m: &Measure,
 ) -> Vec<Result<SupplyOverlap, String>> {
-    supplies
+    let rects: Vec<Option<Rect<f64>>> = supplies
         .par_iter()
-        .enumerate()
-        .map(|(i, s)| {
-            guarded(|| {
-                let g = s.geometry();
-                let cands = match g.bounding_rect() {
-                    Some(r) => approval_index.candidates(r),
-                    None => vec![],
-                };
-                let areas = m.both(g);
-                let area_m2 = m.pick(&areas);
-                // A supply clearly inside an approval (or clearly apart from it) needs no
-                // boolean operation with it, nor one for its part outside the approvals.
-                let mut contained = false;
-                // A convex supply (宗地 often are) is measured against an approval its
-                // boundary meets by clipping the approval to it, without a boolean operation.
-                let convex = Convex::new(g);
-                // A non-convex supply's intersection with an approval takes a boolean
-                // operation; its result is kept, so that when it is the only approval the part
-                // outside is the supply less it, without a second one (a difference).
-                let mut kept: Option<(usize, MultiPolygon<f64>)> = None;
-                let overlaps = cands
-                    .iter()
-                    .filter_map(|&j| {
-                        let a = match place(g, approvals[j].geometry()) {
-                            Some(Place::Inside) => {
-                                contained = true;
-                                areas.planar_m2
-                            }
-                            Some(Place::Outside) => 0.0,
-                            None => match &convex {
-                                Some(c) => c.area_of(&Measure::PLANAR, approvals[j].geometry()),
-                                None => {
-                                    let (part, a) =
-                                        intersection_and_area(g, approvals[j].geometry());
-                                    if a > 0.0 {
-                                        kept = Some((j, part));
-                                    }
-                                    a
+        .map(|s| s.geometry().bounding_rect())
+        .collect();
+    par_map_z_order(&rects, |i| {
+        guarded(|| {
+            let g = supplies[i].geometry();
+            let cands = match rects[i] {
+                Some(r) => approval_index.candidates(r),
+                None => vec![],
+            };
+            let areas = m.both(g);
+            let area_m2 = m.pick(&areas);
+            // A supply clearly inside an approval (or clearly apart from it) needs no
+            // boolean operation with it, nor one for its part outside the approvals.
+            let mut contained = false;
+            // A convex supply (宗地 often are) is measured against an approval its
+            // boundary meets by clipping the approval to it, without a boolean operation.
+            let convex = Convex::new(g);
+            // A non-convex supply's intersection with an approval takes a boolean
+            // operation; its result is kept, so that when it is the only approval the part
+            // outside is the supply less it, without a second one (a difference).
+            let mut kept: Option<(usize, MultiPolygon<f64>)> = None;
+            let overlaps = cands
+                .iter()
+                .filter_map(|&j| {
+                    let a = match place(g, approvals[j].geometry()) {
+                        Some(Place::Inside) => {
+                            contained = true;
+                            areas.planar_m2
+                        }
+                        Some(Place::Outside) => 0.0,
+                        None => match &convex {
+                            Some(c) => c.area_of(&Measure::PLANAR, approvals[j].geometry()),
+                            None => {
+                                let (part, a) = intersection_and_area(g, approvals[j].geometry());
+                                if a > 0.0 {
+                                    kept = Some((j, part));
                                 }
-                            },
-                        };
-                        (a > 0.0).then_some((j, a))
-                    })
-                    .collect::<Vec<_>>();
-                let outside_approvals_m2 = if contained {
-                    0.0
-                } else if overlaps.is_empty() {
-                    area_m2
-                } else if let [(j, inside)] = overlaps.as_slice()
-                    && let Some(inside) = match (&convex, &kept) {
-                        // One approval: the part outside is the supply less the part inside
-                        // (its planar area is the one just measured).
-                        _ if !m.is_ellipsoidal() => Some(*inside),
-                        (Some(c), _) => Some(c.area_of(m, approvals[*j].geometry())),
-                        (None, Some((k, part))) if k == j => Some(m.area(part)),
-                        _ => None,
-                    }
-                {
-                    (area_m2 - inside).max(0.0)
-                } else {
-                    let within: Vec<_> = overlaps
-                        .iter()
-                        .map(|&(j, _)| approvals[j].geometry())
-                        .collect();
-                    m.area(&difference_of_union(g, &within)).min(area_m2)
-                };
-                SupplyOverlap {
-                    supply: i,
-                    areas,
-                    area_m2,
-                    outside_approvals_m2,
-                    overlaps,
+                                a
+                            }
+                        },
+                    };
+                    (a > 0.0).then_some((j, a))
+                })
+                .collect::<Vec<_>>();
+            let outside_approvals_m2 = if contained {
+                0.0
+            } else if overlaps.is_empty() {
+                area_m2
+            } else if let [(j, inside)] = overlaps.as_slice()
+                && let Some(inside) = match (&convex, &kept) {
+                    // One approval: the part outside is the supply less the part inside
+                    // (its planar area is the one just measured).
+                    _ if !m.is_ellipsoidal() => Some(*inside),
+                    (Some(c), _) => Some(c.area_of(m, approvals[*j].geometry())),
+                    (None, Some((k, part))) if k == j => Some(m.area(part)),
+                    _ => None,
                 }
-            })
+            {
+                (area_m2 - inside).max(0.0)
+            } else {
+                let within: Vec<_> = overlaps
+                    .iter()
+                    .map(|&(j, _)| approvals[j].geometry())
+                    .collect();
+                m.area(&difference_of_union(g, &within)).min(area_m2)
+            };
+            SupplyOverlap {
+                supply: i,
+                areas,
+                area_m2,
+                outside_approvals_m2,
+                overlaps,
+            }
         })
-        .collect()
+    })
 }
 
 /// Whether the check can run: some supply names an approval.

@@ -2,11 +2,11 @@
 //! (DOMAIN 1.5 method 2): unsupplied = approval − ∪ supplies, kept as polygons, with digitising
 //! slivers separated from real remnants.
 
-use geo::{BoundingRect, MultiPolygon, Polygon};
+use geo::{BoundingRect, MultiPolygon, Polygon, Rect};
 use rayon::prelude::*;
 
 use crate::config::{ApprovalOverlap, Config};
-use crate::index::ParcelIndex;
+use crate::index::{ParcelIndex, par_map_z_order};
 use crate::measure::{Areas, Measure};
 use crate::model::{Approval, Supply};
 use crate::overlay::{difference_of_union, guarded};
@@ -118,15 +118,14 @@ pub fn unsupplied(
     cfg: &Config,
     measure: &Measure,
 ) -> Vec<Result<ApprovalOverlay, String>> {
-    approvals
+    let rects: Vec<Option<Rect<f64>>> = effective
         .par_iter()
-        .zip(effective.par_iter())
-        .enumerate()
-        .map(|(i, (a, eff))| {
-            let eff = eff.as_ref().map_err(Clone::clone)?;
-            guarded(|| overlay_one(i, a, eff, supplies, supply_index, cfg, measure))
-        })
-        .collect()
+        .map(|e| e.as_ref().ok().and_then(|g| g.bounding_rect()))
+        .collect();
+    par_map_z_order(&rects, |i| {
+        let eff = effective[i].as_ref().map_err(Clone::clone)?;
+        guarded(|| overlay_one(i, &approvals[i], eff, supplies, supply_index, cfg, measure))
+    })
 }
 
 fn overlay_one(

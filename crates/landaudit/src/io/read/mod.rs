@@ -458,6 +458,11 @@ pub(crate) fn union(a: Rect<f64>, b: Rect<f64>) -> Rect<f64> {
     )
 }
 
+/// The smallest rectangle holding all of `rects`; `None` when there are none.
+pub(crate) fn union_rect(rects: impl IntoIterator<Item = Rect<f64>>) -> Option<Rect<f64>> {
+    rects.into_iter().reduce(union)
+}
+
 #[cfg(test)]
 mod tests {
     use std::io::Write;

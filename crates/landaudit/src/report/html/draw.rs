@@ -71,15 +71,7 @@ pub(crate) fn num(v: f64, digits: usize) -> String {
     if s == "-0" { "0".into() } else { s }
 }
 
-/// The union of the bounding rectangles of `rects`.
-pub(crate) fn union_rect(rects: impl IntoIterator<Item = Rect<f64>>) -> Option<Rect<f64>> {
-    rects.into_iter().reduce(|a, b| {
-        Rect::new(
-            (a.min().x.min(b.min().x), a.min().y.min(b.min().y)),
-            (a.max().x.max(b.max().x), a.max().y.max(b.max().y)),
-        )
-    })
-}
+pub(crate) use crate::io::read::union_rect;
 
 /// A working-frame extent fitted into a box of nominal pixels.
 #[derive(Debug, Clone)]
