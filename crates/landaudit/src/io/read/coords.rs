@@ -15,6 +15,8 @@
 //! shape: arrays nested to the geometry's depth, numbers as positions' members.
 
 use super::rings::Position;
+use geo::Coord;
+use std::cell::RefCell;
 
 /// Removing a zone prefix from eastings: `prefix` digits worth `metres`.
 #[derive(Debug, Clone, PartialEq)]
@@ -66,6 +68,10 @@ impl Position for Pos {
 /// Polygons as lists of rings of positions.
 pub(crate) type Parts = Vec<Vec<Vec<Pos>>>;
 
+/// Polygons as lists of rings of coordinates: what [`scan_strict_at`] gives, every position
+/// having had at least two numbers.
+pub(crate) type CoordParts = Vec<Vec<Vec<Coord<f64>>>>;
+
 /// Scans the `coordinates` text of a Polygon (`multi == false`) or a MultiPolygon into parts.
 /// Errors say what was expected and where, in the words of a JSON reader.
 pub(crate) fn scan(text: &str, multi: bool, shift: Option<&XShift>) -> Result<Parts, String> {
@@ -76,7 +82,7 @@ pub(crate) fn scan(text: &str, multi: bool, shift: Option<&XShift>) -> Result<Pa
         shift,
         strict: false,
     };
-    let parts = s.parts(multi)?;
+    let parts = s.parts(multi, |s| s.list("positions", Scanner::position))?;
     s.ws();
     if s.i != s.b.len() {
         return Err(s.error("trailing characters"));
@@ -85,15 +91,22 @@ pub(crate) fn scan(text: &str, multi: bool, shift: Option<&XShift>) -> Result<Pa
 }
 
 /// Scans the coordinates that start at byte `at` of `text` (a whole feature), as [`scan`] would
-/// scan them cut out, and returns them with the byte after them. Strict: every number must be
-/// a JSON number, so that what this accepts is also valid JSON; it fails on anything else
-/// (without a useful message: the caller then reads the feature the slow way, which says why).
+/// scan them cut out, and returns them with the byte after them, as coordinates. Strict: every
+/// number must be a JSON number, so that what this accepts is also valid JSON, and every
+/// position must have two numbers or more; it fails on anything else (without a useful message:
+/// the caller then reads the feature the slow way, which says why).
+///
+/// Each ring's positions are gathered in a buffer the thread keeps and then copied once into a
+/// vector of their exact number: no vector grown position by position, none of [`Pos`].
 pub(crate) fn scan_strict_at(
     text: &str,
     at: usize,
     multi: bool,
     shift: Option<&XShift>,
-) -> Option<(Parts, usize)> {
+) -> Option<(CoordParts, usize)> {
+    thread_local! {
+        static RING: RefCell<Vec<Coord<f64>>> = const { RefCell::new(Vec::new()) };
+    }
     let mut s = Scanner {
         b: text.as_bytes(),
         text,
@@ -101,7 +114,9 @@ pub(crate) fn scan_strict_at(
         shift,
         strict: true,
     };
-    let parts = s.parts(multi).ok()?;
+    let parts = RING
+        .with_borrow_mut(|ring| s.parts(multi, |s| s.coords(ring)))
+        .ok()?;
     Some((parts, s.i))
 }
 
@@ -143,6 +158,70 @@ pub(crate) fn is_json_number(t: &[u8]) -> bool {
     i == n
 }
 
+/// Powers of ten that an f64 holds exactly.
+const EXACT_POWERS_OF_TEN: [f64; 23] = [
+    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16,
+    1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
+];
+
+/// The number that starts at `b[at]`, read in one pass, and the index after it, when it is a
+/// plain decimal the common way (`-`? digits (`.` digits)?, by JSON's grammar, without an
+/// exponent) of at most 2⁵³ without its point and at most 22 decimals; else `None`, and the
+/// caller reads it the general way ([`Scanner::number`], `str::parse`).
+///
+/// Where it answers, it answers what the general way would: the digits are an integer `m` and
+/// the number is `m / 10^d`, both exact in an f64, so one division, rounded once as IEEE 754
+/// rounds, gives the f64 nearest the decimal (Clinger's fast path, the one `str::parse` takes
+/// first too); and the number ends where [`Scanner::number`] would end it, before a character
+/// that cannot be part of a number.
+fn plain_number(b: &[u8], at: usize) -> Option<(f64, usize)> {
+    // Digits from `b[*i]` on, appended to `m` (wrapping: more than 19 are refused below);
+    // returns how many.
+    fn take_digits(b: &[u8], i: &mut usize, m: &mut u64) -> usize {
+        let start = *i;
+        while let Some(&c) = b.get(*i).filter(|c| c.is_ascii_digit()) {
+            *m = m.wrapping_mul(10).wrapping_add(u64::from(c - b'0'));
+            *i += 1;
+        }
+        *i - start
+    }
+    let mut i = at;
+    let negative = b.get(i) == Some(&b'-');
+    i += usize::from(negative);
+    let mut m: u64 = 0;
+    let integer = match b.get(i) {
+        Some(b'0') => {
+            i += 1;
+            if b.get(i).is_some_and(u8::is_ascii_digit) {
+                return None;
+            }
+            1
+        }
+        Some(b'1'..=b'9') => take_digits(b, &mut i, &mut m),
+        _ => return None,
+    };
+    let mut decimals = 0;
+    if b.get(i) == Some(&b'.') {
+        i += 1;
+        decimals = take_digits(b, &mut i, &mut m);
+        if decimals == 0 {
+            return None;
+        }
+    }
+    if integer + decimals > 19
+        || m > 1 << 53
+        || decimals >= EXACT_POWERS_OF_TEN.len()
+        || matches!(
+            b.get(i),
+            Some(b'-' | b'+' | b'.' | b'e' | b'E' | b'0'..=b'9')
+        )
+    {
+        return None;
+    }
+    let v = m as f64 / EXACT_POWERS_OF_TEN[decimals];
+    Some((if negative { -v } else { v }, i))
+}
+
 struct Scanner<'a> {
     b: &'a [u8],
     text: &'a str,
@@ -153,14 +232,31 @@ struct Scanner<'a> {
 }
 
 impl<'a> Scanner<'a> {
-    fn parts(&mut self, multi: bool) -> Result<Parts, String> {
+    /// Polygons of rings, each ring read by `ring`.
+    fn parts<R>(
+        &mut self,
+        multi: bool,
+        mut ring: impl FnMut(&mut Self) -> Result<R, String>,
+    ) -> Result<Vec<Vec<R>>, String> {
         Ok(if multi {
-            self.list("polygons", |s| {
-                s.list("rings", |s| s.list("positions", Scanner::position))
-            })?
+            self.list("polygons", |s| s.list("rings", &mut ring))?
         } else {
-            vec![self.list("rings", |s| s.list("positions", Scanner::position))?]
+            vec![self.list("rings", ring)?]
         })
+    }
+
+    /// A ring's positions as coordinates, gathered in `buffer` (left with them) and copied once;
+    /// a position with fewer than two numbers is an error.
+    fn coords(&mut self, buffer: &mut Vec<Coord<f64>>) -> Result<Vec<Coord<f64>>, String> {
+        buffer.clear();
+        self.each("positions", |s| {
+            let p = s.position()?;
+            let (x, y) =
+                p.0.map_err(|n| s.error(&format!("a position of {n} number(s)")))?;
+            buffer.push(Coord { x, y });
+            Ok(())
+        })?;
+        Ok(buffer.as_slice().to_vec())
     }
 
     fn ws(&mut self) {
@@ -192,6 +288,20 @@ impl<'a> Scanner<'a> {
         what: &str,
         mut item: impl FnMut(&mut Self) -> Result<T, String>,
     ) -> Result<Vec<T>, String> {
+        let mut out = Vec::new();
+        self.each(what, |s| {
+            out.push(item(s)?);
+            Ok(())
+        })?;
+        Ok(out)
+    }
+
+    /// Calls `item` on each item of an array: `[`, items separated by `,`, `]`.
+    fn each(
+        &mut self,
+        what: &str,
+        mut item: impl FnMut(&mut Self) -> Result<(), String>,
+    ) -> Result<(), String> {
         self.ws();
         if self.b.get(self.i) != Some(&b'[') {
             return Err(self.error(&format!(
@@ -200,20 +310,19 @@ impl<'a> Scanner<'a> {
             )));
         }
         self.i += 1;
-        let mut out = Vec::new();
         self.ws();
         if self.b.get(self.i) == Some(&b']') {
             self.i += 1;
-            return Ok(out);
+            return Ok(());
         }
         loop {
-            out.push(item(self)?);
+            item(self)?;
             self.ws();
             match self.b.get(self.i) {
                 Some(b',') => self.i += 1,
                 Some(b']') => {
                     self.i += 1;
-                    return Ok(out);
+                    return Ok(());
                 }
                 _ => return Err(self.error("expected `,` or `]`")),
             }
@@ -243,12 +352,22 @@ impl<'a> Scanner<'a> {
 
     fn position(&mut self) -> Result<Pos, String> {
         let (mut x, mut y, mut n) = (0.0, 0.0, 0usize);
-        self.list("numbers", |s| {
+        self.each("numbers", |s| {
+            s.ws();
             let start = s.i;
-            let t = s.number()?;
-            let v = match (n, s.shift) {
-                (0, Some(shift)) => shift.apply(t),
-                _ => t.parse::<f64>().unwrap_or(f64::NAN),
+            let quick = match (n, s.shift) {
+                (0, Some(_)) => None,
+                _ => plain_number(s.b, start),
+            };
+            let v = if let Some((v, end)) = quick {
+                s.i = end;
+                v
+            } else {
+                let t = s.number()?;
+                match (n, s.shift) {
+                    (0, Some(shift)) => shift.apply(t),
+                    _ => t.parse::<f64>().unwrap_or(f64::NAN),
+                }
             };
             if v.is_infinite() {
                 s.i = start;
@@ -309,6 +428,94 @@ mod tests {
         }
     }
 
+    /// The general way: the number's extent as [`Scanner::number`] finds it, and its value as
+    /// `str::parse` gives it, when it is a JSON number.
+    fn general(t: &str) -> Option<(f64, usize)> {
+        let mut s = Scanner {
+            b: t.as_bytes(),
+            text: t,
+            i: 0,
+            shift: None,
+            strict: true,
+        };
+        let n = s.number().ok()?;
+        Some((n.parse().ok()?, n.len()))
+    }
+
+    #[test]
+    fn plain_numbers_read_in_one_pass_as_the_general_way_reads_them() {
+        let cases = [
+            "0",
+            "-0",
+            "0.5",
+            "-0.000",
+            "7",
+            "495714.878",
+            "3300000.5123456789",
+            "493675.4446796632",
+            "9007199254740992",
+            "0.1",
+            "0.30000000000000004",
+            "1234567890123456789",
+            "123.0000000000000000001",
+            "1.2345678901234567890",
+        ];
+        for t in cases {
+            let want = general(t).unwrap();
+            if let Some((v, end)) = plain_number(t.as_bytes(), 0) {
+                assert_eq!((v.to_bits(), end), (want.0.to_bits(), want.1), "{t}");
+            }
+        }
+        // Taken (not left to the general way) where it matters: a surveyed coordinate.
+        assert!(plain_number(b"495714.878", 0).is_some());
+        assert!(plain_number(b"-0", 0).unwrap().0.is_sign_negative());
+        // Left to the general way: exponents, too many digits, beyond 2^53, not JSON, or
+        // followed by what the general way would take as part of the number.
+        for t in [
+            "1e5",
+            "2E-3",
+            "9007199254740993",
+            "12345678901234567890",
+            "01",
+            "1.",
+            ".5",
+            "-",
+            "+1",
+            "1.2.3",
+            "1-2",
+            "",
+        ] {
+            assert_eq!(plain_number(t.as_bytes(), 0), None, "{t}");
+        }
+        // It stops where a number ends, and starts where it is told.
+        assert_eq!(plain_number(b"[1.5, 2]", 1), Some((1.5, 4)));
+        assert_eq!(plain_number(b"-12]", 0), Some((-12.0, 3)));
+    }
+
+    proptest::proptest! {
+        /// Over decimals of every length up to 2^53 and 22 decimals and beyond, the one-pass
+        /// reading gives the general way's f64, bit for bit, or leaves the number to it.
+        #[test]
+        fn plain_numbers_agree_with_str_parse(
+            negative: bool,
+            int in 0u64..=u64::MAX,
+            int_digits in 1usize..20,
+            frac in proptest::option::of("[0-9]{1,24}"),
+        ) {
+            let int = (int % 10u64.pow(int_digits as u32 - 1).max(10)).to_string();
+            let t = format!(
+                "{}{int}{}",
+                if negative { "-" } else { "" },
+                frac.map(|f| format!(".{f}")).unwrap_or_default()
+            );
+            let want = general(&t).unwrap();
+            if let Some((v, end)) = plain_number(t.as_bytes(), 0) {
+                proptest::prop_assert_eq!(v.to_bits(), want.0.to_bits(), "{}", t);
+                proptest::prop_assert_eq!(end, t.len());
+            }
+        }
+    }
+
     #[test]
     fn strict_numbers_are_json_numbers() {
         for t in [
@@ -325,7 +532,11 @@ mod tests {
             let at = text.find('[').unwrap();
             let (p, end) = scan_strict_at(&text, at, false, None).unwrap();
             assert_eq!(&text[end..], "}");
-            assert_eq!(p, scan(&text[at..end], false, None).unwrap());
+            let lenient = scan(&text[at..end], false, None).unwrap();
+            assert_eq!(
+                xy(&lenient),
+                p[0][0].iter().map(|c| (c.x, c.y)).collect::<Vec<_>>()
+            );
         }
         for t in [
             "", "-", "01", "1.", ".5", "1e", "1e+", "+1", "1-2", "1.2.3", "--1", "0x1",

@@ -13,7 +13,7 @@
 //! characters and with valid escapes, numbers by JSON's grammar, nothing after the value), and
 //! the raw values it returns are the same slices of text as serde_json's `RawValue`s.
 
-use super::coords::{self, Parts, XShift};
+use super::coords::{self, CoordParts, XShift};
 
 /// A feature's members, as the general way would read them.
 #[derive(Debug, PartialEq)]
@@ -25,7 +25,7 @@ pub(crate) struct Members<'a> {
     pub properties: Vec<(&'a str, &'a str)>,
     /// The scanned coordinates of the Polygon (`false`) or MultiPolygon (`true`); `None` for an
     /// absent or null geometry.
-    pub geometry: Option<Parts>,
+    pub geometry: Option<CoordParts>,
 }
 
 /// Nesting deeper than this is left to the general way (which does not recurse).
@@ -236,13 +236,13 @@ impl<'a> Pass<'a> {
     }
 
     /// The `geometry` member: null, or a Polygon or MultiPolygon object whose coordinates scan.
-    fn geometry(&mut self, shift: Option<&XShift>) -> Option<Option<Parts>> {
+    fn geometry(&mut self, shift: Option<&XShift>) -> Option<Option<CoordParts>> {
         if self.is_null() {
             self.i += 4;
             return Some(None);
         }
         let mut multi: Option<bool> = None;
-        let mut parts: Option<Parts> = None;
+        let mut parts: Option<CoordParts> = None;
         // Coordinates met before the type: their text, scanned once the type is known.
         let mut later: Option<&'a str> = None;
         self.object(|p, key| match key {
@@ -278,7 +278,10 @@ impl<'a> Pass<'a> {
         let multi = multi?;
         match (parts, later) {
             (Some(parts), _) => Some(Some(parts)),
-            (None, Some(text)) => Some(Some(coords::scan(text, multi, shift).ok()?)),
+            (None, Some(text)) => match coords::scan_strict_at(text, 0, multi, shift)? {
+                (parts, end) if end == text.len() => Some(Some(parts)),
+                _ => None,
+            },
             (None, None) => None,
         }
     }

@@ -10,9 +10,43 @@ use geo::{Coord, LineString, MultiPolygon, Polygon};
 pub(crate) const MAX_COORD: f64 = 1e9;
 
 /// A position as a format gives it: x and y, or the number of coordinates it has when fewer.
-pub(crate) trait Position {
+pub(crate) trait Position: Sized {
     /// `Ok((x, y))`, or `Err(n)` for a position of `n < 2` coordinates.
     fn xy(&self) -> Result<(f64, f64), usize>;
+
+    /// A ring's positions as checked coordinates ([`checked`]), or the first that fails with
+    /// its index.
+    fn into_coords(ring: Vec<Self>) -> Result<Vec<Coord<f64>>, (usize, BadPosition)> {
+        ring.iter()
+            .enumerate()
+            .map(|(ci, p)| checked(p.xy()).map_err(|e| (ci, e)))
+            .collect()
+    }
+}
+
+/// What is wrong with a position.
+pub(crate) enum BadPosition {
+    /// It has this many coordinates, fewer than 2.
+    Short(usize),
+    NonFinite,
+    /// A coordinate beyond ±[`MAX_COORD`].
+    Beyond(f64, f64),
+}
+
+/// The coordinate of a position with `-0` read as `0`, unless it is short, not finite or
+/// beyond ±[`MAX_COORD`].
+fn checked(xy: Result<(f64, f64), usize>) -> Result<Coord<f64>, BadPosition> {
+    let (x, y) = xy.map_err(BadPosition::Short)?;
+    if !x.is_finite() || !y.is_finite() {
+        return Err(BadPosition::NonFinite);
+    }
+    if x.abs() > MAX_COORD || y.abs() > MAX_COORD {
+        return Err(BadPosition::Beyond(x, y));
+    }
+    Ok(Coord {
+        x: x + 0.0,
+        y: y + 0.0,
+    })
 }
 
 impl Position for geojson::Position {
@@ -27,6 +61,14 @@ impl Position for geojson::Position {
 impl Position for Coord<f64> {
     fn xy(&self) -> Result<(f64, f64), usize> {
         Ok((self.x, self.y))
+    }
+
+    /// Checked in place: the ring is already the vector the polygon keeps.
+    fn into_coords(mut ring: Vec<Self>) -> Result<Vec<Coord<f64>>, (usize, BadPosition)> {
+        for (ci, c) in ring.iter_mut().enumerate() {
+            *c = checked(Ok((c.x, c.y))).map_err(|e| (ci, e))?;
+        }
+        Ok(ring)
     }
 }
 
@@ -67,31 +109,19 @@ pub(crate) fn polygons_from_parts<P: Position>(
                     format!("polygon {pi} interior ring {}", ri - 1)
                 }
             };
-            let mut coords = Vec::with_capacity(ring.len());
-            for (ci, p) in ring.iter().enumerate() {
-                let (x, y) = p.xy().map_err(|n| {
-                    format!(
-                        "{}: position {ci} has {n} coordinate(s), expected at least 2",
-                        name()
-                    )
-                })?;
-                if !x.is_finite() || !y.is_finite() {
-                    return Err(format!(
-                        "{}: non-finite coordinate at position {ci}",
-                        name()
-                    ));
+            let coords = P::into_coords(ring).map_err(|(ci, e)| match e {
+                BadPosition::Short(n) => format!(
+                    "{}: position {ci} has {n} coordinate(s), expected at least 2",
+                    name()
+                ),
+                BadPosition::NonFinite => {
+                    format!("{}: non-finite coordinate at position {ci}", name())
                 }
-                if x.abs() > MAX_COORD || y.abs() > MAX_COORD {
-                    return Err(format!(
-                        "{}: coordinate ({x:e}, {y:e}) at position {ci} is beyond ±{MAX_COORD:e}",
-                        name()
-                    ));
-                }
-                coords.push(Coord {
-                    x: x + 0.0,
-                    y: y + 0.0,
-                });
-            }
+                BadPosition::Beyond(x, y) => format!(
+                    "{}: coordinate ({x:e}, {y:e}) at position {ci} is beyond ±{MAX_COORD:e}",
+                    name()
+                ),
+            })?;
             if coords.len() < 4 {
                 return Err(format!(
                     "{} has {} positions; a closed ring needs at least 4",
