@@ -25,11 +25,9 @@ pub fn parse_date(text: &str) -> Option<NaiveDate> {
             t[6..8].parse().ok()?,
         );
     }
-    let parts: Vec<&str> = t
-        .trim_end_matches('日')
-        .split(['-', '/', '.', '年', '月'])
-        .collect();
-    if parts.len() != 3 || parts[0].len() != 4 {
+    let mut parts = t.trim_end_matches('日').split(['-', '/', '.', '年', '月']);
+    let (year, month, day) = (parts.next()?, parts.next()?, parts.next()?);
+    if parts.next().is_some() || year.len() != 4 {
         return None;
     }
     let num = |s: &str| -> Option<u32> {
@@ -37,7 +35,7 @@ pub fn parse_date(text: &str) -> Option<NaiveDate> {
             .then(|| s.parse().ok())
             .flatten()
     };
-    NaiveDate::from_ymd_opt(parts[0].parse().ok()?, num(parts[1])?, num(parts[2])?)
+    NaiveDate::from_ymd_opt(year.parse().ok()?, num(month)?, num(day)?)
 }
 
 /// Age in years from `from` to `at`: completed calendar years plus the elapsed fraction of the

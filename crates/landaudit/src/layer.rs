@@ -207,11 +207,17 @@ impl Attributes {
             None => Ok(None),
             Some(AttrValue::Date(d)) => Ok(Some(*d)),
             Some(v) => {
-                let t = v.to_text();
+                // Text is read where it lies: no copy for each of the millions of dates read.
+                let t = match v {
+                    AttrValue::Text(t) => std::borrow::Cow::Borrowed(t.as_str()),
+                    v => std::borrow::Cow::Owned(v.to_text()),
+                };
                 if t.trim().is_empty() {
                     return Ok(None);
                 }
-                crate::dates::parse_date(&t).map(Some).ok_or(t)
+                crate::dates::parse_date(&t)
+                    .map(Some)
+                    .ok_or_else(|| t.into_owned())
             }
         }
     }
