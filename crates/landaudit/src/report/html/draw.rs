@@ -264,15 +264,20 @@ impl View {
             }
             return;
         }
-        let d = self.decimals as u32;
+        let mut d = self.decimals as u32;
         let p = 10i64.pow(d);
         let (sign, a) = if n < 0 { ("-", -n) } else { ("", n) };
-        let (int, frac) = (a / p, a % p);
+        let (int, mut frac) = (a / p, a % p);
         if frac == 0 {
             let _ = write!(out, "{sign}{int}");
         } else {
-            let f = format!("{frac:0width$}", width = d as usize);
-            let _ = write!(out, "{sign}{int}.{}", f.trim_end_matches('0'));
+            // Trailing zeros dropped from the number, not from a formatted copy: this runs for
+            // every vertex drawn.
+            while frac % 10 == 0 {
+                frac /= 10;
+                d -= 1;
+            }
+            let _ = write!(out, "{sign}{int}.{frac:0width$}", width = d as usize);
         }
     }
 }
@@ -443,6 +448,26 @@ mod tests {
         assert!(v.path_data(&g, &mut d));
         // y flips: (0, 0) is 100 m below the top; the closing point is dropped.
         assert_eq!(d, "M0 100l10 0 0-20z");
+    }
+
+    #[test]
+    fn coordinates_are_written_without_trailing_zeros() {
+        // 2 m across 100 px: 0.02 m per pixel, so coordinates to 10^-3 m (within 0.1 px).
+        let v = View::fit(Rect::new((0.0, 0.0), (2.0, 2.0)), 0.0, 0.0, 100.0, 100.0);
+        assert_eq!(v.decimals, 3);
+        for (n, want) in [
+            (0, "0"),
+            (12340, "12.34"),
+            (10100, "10.1"),
+            (1000, "1"),
+            (-5, "-0.005"),
+            (-120_050, "-120.05"),
+            (7, "0.007"),
+        ] {
+            let mut out = String::new();
+            v.coord(n, &mut out);
+            assert_eq!(out, want, "{n}");
+        }
     }
 
     #[test]
