@@ -4,7 +4,7 @@ use std::path::Path;
 
 use crate::audit::Audit;
 use crate::error::Result;
-use crate::report::{RoundedAreas, opt, r3, write_csv};
+use crate::report::{RoundedAreas, opt, opt_date, r3, write_csv};
 
 /// Column names; the first fourteen are the contract with bureau tooling.
 pub const HEADER: &[&str] = &[
@@ -53,7 +53,7 @@ pub fn write(audit: &Audit, path: &Path) -> Result<()> {
                 a.pzwh.clone(),
                 opt(&a.pcmc),
                 opt(&a.xzqdm),
-                opt(&a.pzrq),
+                opt_date(&a.pzrq),
                 audit
                     .age_years(o.approval)
                     .map(|y| format!("{y:.2}"))

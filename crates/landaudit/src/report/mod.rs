@@ -189,6 +189,11 @@ pub(crate) fn opt<T: ToString>(v: &Option<T>) -> String {
     v.as_ref().map(|v| v.to_string()).unwrap_or_default()
 }
 
+/// A date column: [`opt`] of a date, written by [`crate::dates::iso`].
+pub(crate) fn opt_date(v: &Option<chrono::NaiveDate>) -> String {
+    v.map(crate::dates::iso).unwrap_or_default()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -5,7 +5,7 @@ use std::path::Path;
 
 use crate::audit::Audit;
 use crate::error::Result;
-use crate::report::{opt, r3, write_csv_par};
+use crate::report::{opt, opt_date, r3, write_csv_par};
 use crate::rules::idle::IdleVerdict;
 use crate::rules::links::SupplyOverlap;
 
@@ -83,8 +83,8 @@ fn row(audit: &Audit, i: usize, o: &SupplyOverlap, v: &IdleVerdict) -> Vec<Strin
             .filter(|_| o.area_m2 > 0.0)
             .map(|b| format!("{:.4}", b.built_m2 / o.area_m2))
             .unwrap_or_default(),
-        opt(&s.ydkgrq),
-        opt(&s.sjkgrq),
+        opt_date(&s.ydkgrq),
+        opt_date(&s.sjkgrq),
         v.status.name().into(),
         v.status.label().into(),
         opt(&v.idle_days),
@@ -93,10 +93,10 @@ fn row(audit: &Audit, i: usize, o: &SupplyOverlap, v: &IdleVerdict) -> Vec<Strin
         v.reason_en.clone(),
         land_source(inside, audit.config.slivers.min_area_m2).into(),
         v.disposal.label().into(),
-        opt(&s.htqdrq),
-        opt(&s.ydjgrq),
-        opt(&s.sjjgrq),
-        opt(&s.zzrq),
+        opt_date(&s.htqdrq),
+        opt_date(&s.ydjgrq),
+        opt_date(&s.sjjgrq),
+        opt_date(&s.zzrq),
         money(s.jk),
         built
             .map(|b| {
