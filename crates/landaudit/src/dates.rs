@@ -72,7 +72,8 @@ pub fn iso(d: NaiveDate) -> String {
     }
     let digit = |v: u32| char::from(b'0' + (v % 10) as u8);
     let y = y as u32;
-    [
+    let mut text = String::with_capacity(10);
+    text.extend([
         digit(y / 1000),
         digit(y / 100),
         digit(y / 10),
@@ -83,9 +84,8 @@ pub fn iso(d: NaiveDate) -> String {
         '-',
         digit(day / 10),
         digit(day),
-    ]
-    .iter()
-    .collect()
+    ]);
+    text
 }
 
 /// Age in years from `from` to `at`: completed calendar years plus the elapsed fraction of the
