@@ -416,3 +416,30 @@ fn demo_report_lists_the_top_approvals_and_the_longest_idle() {
     let svg = map_svg::render_map_svg(&audit);
     check_map_svg(&audit, &svg);
 }
+
+/// The whole-area map is drawn once for both files: `map.svg` as written is the standalone
+/// document `render_map_svg` draws, and `report.html` holds the same drawing inline (without the
+/// namespace, implied in HTML), once.
+#[test]
+fn written_map_svg_and_report_share_one_drawing() {
+    let audit = hand_audit();
+    let d = tempfile::tempdir().unwrap();
+    let written = landaudit::report::write_all(&audit, d.path()).unwrap();
+    let names: Vec<String> = written
+        .iter()
+        .map(|p| p.file_name().unwrap().to_string_lossy().into_owned())
+        .collect();
+    let (at_html, at_svg) = (
+        names.iter().position(|n| n == "report.html").unwrap(),
+        names.iter().position(|n| n == "map.svg").unwrap(),
+    );
+    // Listed in their usual order, whatever order they were written in.
+    assert_eq!(at_svg, at_html + 1, "{names:?}");
+    let svg = std::fs::read_to_string(d.path().join("map.svg")).unwrap();
+    assert_eq!(svg, map_svg::render_map_svg(&audit));
+    let xmlns = r#"<svg xmlns="http://www.w3.org/2000/svg""#;
+    let inline = format!("<svg{}", svg.strip_prefix(xmlns).unwrap());
+    let page = std::fs::read_to_string(d.path().join("report.html")).unwrap();
+    assert_eq!(page.matches(inline.as_str()).count(), 1);
+    assert_eq!(page, html::render_html(&audit));
+}

@@ -157,6 +157,12 @@ footer{margin-top:30px;font-size:11.5px;color:#666;border-top:1px solid #ccc;pad
 
 /// Renders the report page.
 pub fn render_html(audit: &Audit) -> String {
+    render_html_with_map(audit, &crate::report::map_svg::render_inline(audit))
+}
+
+/// [`render_html`] around a whole-area map already drawn
+/// ([`render_inline`](crate::report::map_svg::render_inline)).
+pub(crate) fn render_html_with_map(audit: &Audit, map: &str) -> String {
     let mut s = String::with_capacity(1 << 20);
     let _ = writeln!(
         s,
@@ -169,7 +175,7 @@ pub fn render_html(audit: &Audit) -> String {
     let _ = writeln!(
         s,
         "<section id=\"map\">\n<h2>全域图 <small>Map of the audited area</small></h2>\n{}</section>",
-        crate::report::map_svg::render(audit, false, "m")
+        map
     );
     sections::regions(audit, &mut s);
     sections::landuse(audit, &mut s);
@@ -190,7 +196,12 @@ pub fn render_html(audit: &Audit) -> String {
 
 /// Writes `report.html`.
 pub fn write_html(audit: &Audit, path: &Path) -> Result<()> {
-    let html = render_html(audit);
+    write_html_with_map(audit, &crate::report::map_svg::render_inline(audit), path)
+}
+
+/// [`write_html`] around a whole-area map already drawn.
+pub(crate) fn write_html_with_map(audit: &Audit, map: &str, path: &Path) -> Result<()> {
+    let html = render_html_with_map(audit, map);
     write_atomic(path, |w| w.write_all(html.as_bytes()))
 }
 

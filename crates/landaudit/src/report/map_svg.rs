@@ -50,13 +50,39 @@ pub const PNG_SCALE: u32 = 2;
 /// assert!(svg.starts_with("<svg") && svg.contains("scale-bar"));
 /// ```
 pub fn render_map_svg(audit: &Audit) -> String {
-    render(audit, true, "map")
+    let inline = render_inline(audit);
+    let mut svg = String::with_capacity(inline.len() + XMLNS.len());
+    svg.push_str(XMLNS);
+    svg.push_str(standalone_rest(&inline));
+    svg
 }
 
 /// Writes `map.svg`.
 pub fn write_map_svg(audit: &Audit, path: &Path) -> Result<()> {
-    let svg = render_map_svg(audit);
-    write_atomic(path, |w| w.write_all(svg.as_bytes()))
+    write_map_svg_of(&render_inline(audit), path)
+}
+
+/// Writes `map.svg` from the map drawn for a page ([`render_inline`]): the document is the same
+/// SVG with the XML namespace, so the map is drawn once for `map.svg` and `report.html`.
+pub(crate) fn write_map_svg_of(inline: &str, path: &Path) -> Result<()> {
+    write_atomic(path, |w| {
+        w.write_all(XMLNS.as_bytes())?;
+        w.write_all(standalone_rest(inline).as_bytes())
+    })
+}
+
+/// The whole-area map as it goes into a page: an `svg` element without the XML namespace
+/// (implied in HTML), its element ids prefixed `map-`.
+pub(crate) fn render_inline(audit: &Audit) -> String {
+    render(audit, false, "map")
+}
+
+/// How a standalone map starts: the root element with its namespace.
+const XMLNS: &str = r#"<svg xmlns="http://www.w3.org/2000/svg""#;
+
+/// The inline map after its `<svg`, which [`XMLNS`] replaces in a standalone document.
+fn standalone_rest(inline: &str) -> &str {
+    inline.strip_prefix("<svg").unwrap_or(inline)
 }
 
 /// System fonts, loaded once per process (scanning them takes a while with the CJK fonts).

@@ -83,39 +83,60 @@ pub fn write_all_as(audit: &Audit, dir: &Path, format: OutputFormat) -> Result<V
     }
     std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
     remove_stale_temps(dir, std::time::SystemTime::now());
-    type Writer = fn(&Audit, &Path) -> Result<()>;
+    // The whole-area map goes into map.svg and report.html: drawn once, by whichever of the
+    // two gets to it first. map.svg is written first and report.html last, so that the other
+    // seldom waits for it; the files are listed in their usual order all the same.
+    let whole_map = std::sync::OnceLock::new();
+    let map = || {
+        whole_map
+            .get_or_init(|| map_svg::render_inline(audit))
+            .as_str()
+    };
+    let map_svg = |_: &Audit, p: &Path| map_svg::write_map_svg_of(map(), p);
+    let report_html = |a: &Audit, p: &Path| html::write_html_with_map(a, map(), p);
+    type Writer<'w> = &'w (dyn Fn(&Audit, &Path) -> Result<()> + Sync);
     let mut outputs: Vec<(&str, Writer)> = vec![
-        ("approvals.csv", approvals_csv::write),
-        ("unsupplied.geojson", unsupplied_geojson::write),
-        ("supplies.csv", supplies_csv::write),
-        ("idle.geojson", idle_geojson::write),
-        ("links.csv", links_csv::write),
-        ("regions.csv", regions_csv::write),
-        ("windows.csv", regions_csv::write_windows),
+        ("approvals.csv", &approvals_csv::write),
+        ("unsupplied.geojson", &unsupplied_geojson::write),
+        ("supplies.csv", &supplies_csv::write),
+        ("idle.geojson", &idle_geojson::write),
+        ("links.csv", &links_csv::write),
+        ("regions.csv", &regions_csv::write),
+        ("windows.csv", &regions_csv::write_windows),
     ];
     if audit.has_landuse {
-        outputs.push(("landuse.csv", landuse_csv::write));
+        outputs.push(("landuse.csv", &landuse_csv::write));
     }
     if !audit.protected_layers.is_empty() {
-        outputs.push(("conflicts.csv", conflicts_csv::write));
+        outputs.push(("conflicts.csv", &conflicts_csv::write));
     }
     if format == OutputFormat::Gpkg {
         outputs.retain(|(name, _)| !name.ends_with(".geojson"));
     }
-    outputs.push(("report.html", html::write_html));
-    outputs.push(("map.svg", map_svg::write_map_svg));
-    outputs.push(("rejected.csv", rejected_csv::write));
-    outputs.push(("summary.md", summary_md::write));
+    outputs.push(("report.html", &report_html));
+    outputs.push(("map.svg", &map_svg));
+    outputs.push(("rejected.csv", &rejected_csv::write));
+    outputs.push(("summary.md", &summary_md::write));
+    let rank = |name: &str| match name {
+        "map.svg" => 0,
+        "report.html" => 2,
+        _ => 1,
+    };
+    let mut order: Vec<usize> = (0..outputs.len()).collect();
+    order.sort_by_key(|&k| rank(outputs[k].0));
     // The files are independent: write them in parallel, report the first failure in file order.
-    let results: Vec<Result<PathBuf>> = outputs
+    let mut results: Vec<(usize, Result<PathBuf>)> = order
         .par_iter()
-        .map(|(name, w)| {
+        .map(|&k| {
+            let (name, w) = outputs[k];
             let p = dir.join(name);
-            w(audit, &p).map(|_| p)
+            (k, w(audit, &p).map(|_| p))
         })
         .collect();
+    results.sort_by_key(|(k, _)| *k);
+    let results = results.into_iter().map(|(_, r)| r);
     #[allow(unused_mut)]
-    let mut written: Vec<PathBuf> = results.into_iter().collect::<Result<_>>()?;
+    let mut written: Vec<PathBuf> = results.collect::<Result<_>>()?;
     #[cfg(feature = "gdal")]
     if format == OutputFormat::Gpkg {
         written.push(gpkg::write(audit, dir)?);
