@@ -4,7 +4,7 @@ use std::path::Path;
 
 use crate::audit::Audit;
 use crate::error::Result;
-use crate::report::{RoundedAreas, opt, opt_date, r3, write_csv};
+use crate::report::{RoundedAreas, fixed, opt, opt_date, r3, write_csv};
 
 /// Column names; the first fourteen are the contract with bureau tooling.
 pub const HEADER: &[&str] = &[
@@ -45,7 +45,7 @@ pub fn write(audit: &Audit, path: &Path) -> Result<()> {
             let a = &audit.approvals[o.approval];
             let r = RoundedAreas::of(o);
             let rate = if r.area > 0.0 {
-                format!("{:.4}", r.supplied / r.area)
+                fixed(r.supplied / r.area, 4)
             } else {
                 String::new()
             };
@@ -56,30 +56,28 @@ pub fn write(audit: &Audit, path: &Path) -> Result<()> {
                 opt_date(&a.pzrq),
                 audit
                     .age_years(o.approval)
-                    .map(|y| format!("{y:.2}"))
+                    .map(|y| fixed(y, 2))
                     .unwrap_or_default(),
-                format!("{:.3}", r.area),
-                format!("{:.3}", r.supplied),
-                format!("{:.3}", r.unsupplied),
-                format!("{:.3}", r.sliver),
-                format!("{:.3}", r.remnant),
+                fixed(r.area, 3),
+                fixed(r.supplied, 3),
+                fixed(r.unsupplied, 3),
+                fixed(r.sliver, 3),
+                fixed(r.remnant, 3),
                 o.remnants.len().to_string(),
                 rate,
                 n_supplies[o.approval].to_string(),
                 o.status.name().to_string(),
                 o.status.label().to_string(),
                 opt(&a.lx),
-                a.pzmj_m2
-                    .map(|v| format!("{:.3}", r3(v)))
-                    .unwrap_or_default(),
-                format!("{:.3}", r3(o.overlap_m2)),
-                format!("{:.3}", r3(attr[o.approval])),
-                format!("{:.4}", crate::units::ha(r.remnant)),
-                format!("{:.4}", crate::units::mu(r.remnant)),
-                format!("{:.3}", r3(o.areas.planar_m2)),
+                a.pzmj_m2.map(|v| fixed(r3(v), 3)).unwrap_or_default(),
+                fixed(r3(o.overlap_m2), 3),
+                fixed(r3(attr[o.approval]), 3),
+                fixed(crate::units::ha(r.remnant), 4),
+                fixed(crate::units::mu(r.remnant), 4),
+                fixed(r3(o.areas.planar_m2), 3),
                 o.areas
                     .ellipsoid_m2
-                    .map(|v| format!("{:.3}", r3(v)))
+                    .map(|v| fixed(r3(v), 3))
                     .unwrap_or_default(),
             ];
             (a.pzwh.clone(), row)

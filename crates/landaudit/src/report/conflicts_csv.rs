@@ -5,7 +5,7 @@ use std::path::Path;
 
 use crate::audit::Audit;
 use crate::error::Result;
-use crate::report::{r3, write_csv};
+use crate::report::{fixed, r3, write_csv};
 
 /// Column names.
 pub const HEADER: &[&str] = &["layer", "kind", "id", "other_id", "area_m2", "area_mu"];
@@ -24,8 +24,8 @@ pub fn write(audit: &Audit, path: &Path) -> Result<()> {
                 c.kind.name().to_string(),
                 c.id.clone(),
                 c.other_id.clone(),
-                format!("{:.3}", r3(c.area_m2)),
-                format!("{:.4}", crate::units::mu(c.area_m2)),
+                fixed(r3(c.area_m2), 3),
+                fixed(crate::units::mu(c.area_m2), 4),
             ]
         })
         .collect();

@@ -4,7 +4,7 @@ use std::path::Path;
 
 use crate::audit::Audit;
 use crate::error::Result;
-use crate::report::{r3, write_csv};
+use crate::report::{fixed, r3, write_csv};
 use crate::rules::landuse::dlmc;
 
 /// Column names.
@@ -30,8 +30,8 @@ pub fn write(audit: &Audit, path: &Path) -> Result<()> {
                     pzwh,
                     r.dlbm.clone(),
                     dlmc(&r.dlbm).unwrap_or("").to_string(),
-                    format!("{:.3}", r3(r.area_m2)),
-                    format!("{:.3}", r3(r.kc_m2)),
+                    fixed(r3(r.area_m2), 3),
+                    fixed(r3(r.kc_m2), 3),
                     group.to_string(),
                 ],
             )

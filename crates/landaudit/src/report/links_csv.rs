@@ -4,7 +4,7 @@ use std::path::Path;
 
 use crate::audit::Audit;
 use crate::error::Result;
-use crate::report::{r3, write_csv};
+use crate::report::{fixed, r3, write_csv};
 
 /// Column names.
 pub const HEADER: &[&str] = &[
@@ -33,9 +33,9 @@ pub fn write(audit: &Audit, path: &Path) -> Result<()> {
                     l.kind.name().into(),
                     l.kind.label().into(),
                     l.pzwh.clone(),
-                    format!("{:.3}", r3(area(l.supply))),
-                    format!("{:.3}", r3(l.overlap_m2)),
-                    format!("{:.4}", l.share),
+                    fixed(r3(area(l.supply)), 3),
+                    fixed(r3(l.overlap_m2), 3),
+                    fixed(l.share, 4),
                 ],
             )
         })

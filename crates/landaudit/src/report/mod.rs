@@ -2,6 +2,7 @@
 
 pub mod approvals_csv;
 pub mod conflicts_csv;
+pub(crate) mod decimal;
 #[cfg(feature = "gdal")]
 pub mod gpkg;
 pub mod html;
@@ -205,6 +206,8 @@ pub(crate) fn write_csv_par<T: Sync>(
         crate::io::windows::in_order(items, 2048, make, |text| w.write_all(&text))
     })
 }
+
+pub(crate) use decimal::fixed;
 
 pub(crate) fn opt<T: ToString>(v: &Option<T>) -> String {
     v.as_ref().map(|v| v.to_string()).unwrap_or_default()

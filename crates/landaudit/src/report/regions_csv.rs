@@ -5,7 +5,7 @@ use std::path::Path;
 
 use crate::audit::Audit;
 use crate::error::Result;
-use crate::report::{r3, write_csv};
+use crate::report::{fixed, r3, write_csv};
 
 /// Columns of `regions.csv`.
 pub const HEADER: &[&str] = &[
@@ -44,7 +44,7 @@ pub const WINDOW_HEADER: &[&str] = &[
 ];
 
 fn rate(r: Option<f64>) -> String {
-    r.map(|r| format!("{r:.4}")).unwrap_or_default()
+    r.map(|r| fixed(r, 4)).unwrap_or_default()
 }
 
 /// Writes `regions.csv` (a region code of "" holds parcels whose region is unknown).
@@ -58,18 +58,18 @@ pub fn write(audit: &Audit, path: &Path) -> Result<()> {
                 r.code.clone(),
                 r.name.clone().unwrap_or_default(),
                 r.approvals.to_string(),
-                format!("{:.3}", r3(r.approved_m2)),
-                format!("{:.3}", r3(r.supplied_m2)),
-                format!("{:.3}", r3(r.remnant_m2)),
-                format!("{:.3}", r3(r.sliver_m2)),
+                fixed(r3(r.approved_m2), 3),
+                fixed(r3(r.supplied_m2), 3),
+                fixed(r3(r.remnant_m2), 3),
+                fixed(r3(r.sliver_m2), 3),
                 rate(r.supply_rate()),
                 r.supplies.to_string(),
-                format!("{:.3}", r3(r.supply_parcels_m2)),
+                fixed(r3(r.supply_parcels_m2), 3),
                 r.idle_count.to_string(),
-                format!("{:.3}", r3(r.idle_m2)),
+                fixed(r3(r.idle_m2), 3),
                 rate(r.idle_rate()),
-                format!("{:.2}", r.fees_yuan),
-                format!("{:.3}", r3(r.recover_m2)),
+                fixed(r.fees_yuan, 2),
+                fixed(r3(r.recover_m2), 3),
             ]
         })
         .collect();
@@ -90,9 +90,9 @@ pub fn write_windows(audit: &Audit, path: &Path) -> Result<()> {
                 w.code.clone(),
                 w.name.clone().unwrap_or_default(),
                 w.approvals.to_string(),
-                format!("{:.3}", r3(w.approved_m2)),
-                format!("{:.3}", r3(w.supplied_m2)),
-                format!("{:.3}", r3(w.remnant_m2)),
+                fixed(r3(w.approved_m2), 3),
+                fixed(r3(w.supplied_m2), 3),
+                fixed(r3(w.remnant_m2), 3),
                 rate(w.supply_rate()),
                 w.below_floor.to_string(),
             ]

@@ -5,7 +5,7 @@ use std::path::Path;
 
 use crate::audit::Audit;
 use crate::error::Result;
-use crate::report::{opt, opt_date, r3, write_csv_par};
+use crate::report::{fixed, opt, opt_date, r3, write_csv_par};
 use crate::rules::idle::IdleVerdict;
 use crate::rules::links::SupplyOverlap;
 
@@ -68,20 +68,18 @@ fn row(audit: &Audit, i: usize, o: &SupplyOverlap, v: &IdleVerdict) -> Vec<Strin
     let outside = r3(o.outside_approvals_m2).min(area);
     let inside = r3(area - outside);
     let built = audit.built[i].as_ref();
-    let money = |v: Option<f64>| v.map(|v| format!("{v:.2}")).unwrap_or_default();
+    let money = |v: Option<f64>| v.map(|v| fixed(v, 2)).unwrap_or_default();
     vec![
         s.dzjgh.clone(),
         s.pzwh.join(";"),
         opt(&s.gyfs),
-        format!("{area:.3}"),
-        format!("{inside:.3}"),
-        format!("{outside:.3}"),
-        built
-            .map(|b| format!("{:.3}", r3(b.built_m2)))
-            .unwrap_or_default(),
+        fixed(area, 3),
+        fixed(inside, 3),
+        fixed(outside, 3),
+        built.map(|b| fixed(r3(b.built_m2), 3)).unwrap_or_default(),
         built
             .filter(|_| o.area_m2 > 0.0)
-            .map(|b| format!("{:.4}", b.built_m2 / o.area_m2))
+            .map(|b| fixed(b.built_m2 / o.area_m2, 4))
             .unwrap_or_default(),
         opt_date(&s.ydkgrq),
         opt_date(&s.sjkgrq),
@@ -102,15 +100,18 @@ fn row(audit: &Audit, i: usize, o: &SupplyOverlap, v: &IdleVerdict) -> Vec<Strin
             .map(|b| {
                 b.by_date
                     .iter()
-                    .map(|(d, m2)| format!("{d}:{:.4}", m2 / o.area_m2.max(f64::MIN_POSITIVE)))
+                    .map(|(d, m2)| {
+                        let share = fixed(m2 / o.area_m2.max(f64::MIN_POSITIVE), 4);
+                        format!("{}:{share}", crate::dates::iso(*d))
+                    })
                     .collect::<Vec<_>>()
                     .join(";")
             })
             .unwrap_or_default(),
-        format!("{:.3}", r3(o.areas.planar_m2)),
+        fixed(r3(o.areas.planar_m2), 3),
         o.areas
             .ellipsoid_m2
-            .map(|v| format!("{:.3}", r3(v)))
+            .map(|v| fixed(r3(v), 3))
             .unwrap_or_default(),
     ]
 }

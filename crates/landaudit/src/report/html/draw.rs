@@ -264,21 +264,14 @@ impl View {
             }
             return;
         }
-        let mut d = self.decimals as u32;
-        let p = 10i64.pow(d);
-        let (sign, a) = if n < 0 { ("-", -n) } else { ("", n) };
-        let (int, mut frac) = (a / p, a % p);
-        if frac == 0 {
-            let _ = write!(out, "{sign}{int}");
-        } else {
-            // Trailing zeros dropped from the number, not from a formatted copy: this runs for
-            // every vertex drawn.
-            while frac % 10 == 0 {
-                frac /= 10;
-                d -= 1;
-            }
-            let _ = write!(out, "{sign}{int}.{frac:0width$}", width = d as usize);
+        // Trailing zeros dropped from the number, not from a formatted copy, and the digits
+        // written without the formatting machinery: this runs for every vertex drawn.
+        let (mut a, mut d) = (n.unsigned_abs(), self.decimals as usize);
+        while d > 0 && a % 10 == 0 {
+            a /= 10;
+            d -= 1;
         }
+        crate::report::decimal::push_scaled(out, n < 0, a, d);
     }
 }
 
