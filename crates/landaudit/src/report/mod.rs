@@ -86,15 +86,17 @@ pub fn write_all_as(audit: &Audit, dir: &Path, format: OutputFormat) -> Result<V
     remove_stale_temps(dir, std::time::SystemTime::now());
     // The whole-area map goes into map.svg and report.html: drawn once, by whichever of the
     // two gets to it first. map.svg is written first and report.html last, so that the other
-    // seldom waits for it; the files are listed in their usual order all the same.
+    // seldom waits for it; the files are listed in their usual order all the same. (The drawing
+    // runs no parallel work of its own: a thread waiting inside it for stolen work could pick
+    // up the other writer and wait for the map it is drawing.)
     let whole_map = std::sync::OnceLock::new();
     let map = || {
         whole_map
             .get_or_init(|| map_svg::render_inline(audit))
             .as_str()
     };
-    let map_svg = |_: &Audit, p: &Path| map_svg::write_map_svg_of(map(), p);
-    let report_html = |a: &Audit, p: &Path| html::write_html_with_map(a, map(), p);
+    let write_map = |_: &Audit, p: &Path| map_svg::write_map_svg_of(map(), p);
+    let write_report = |a: &Audit, p: &Path| html::write_html_with_map(a, map(), p);
     type Writer<'w> = &'w (dyn Fn(&Audit, &Path) -> Result<()> + Sync);
     let mut outputs: Vec<(&str, Writer)> = vec![
         ("approvals.csv", &approvals_csv::write),
@@ -114,8 +116,8 @@ pub fn write_all_as(audit: &Audit, dir: &Path, format: OutputFormat) -> Result<V
     if format == OutputFormat::Gpkg {
         outputs.retain(|(name, _)| !name.ends_with(".geojson"));
     }
-    outputs.push(("report.html", &report_html));
-    outputs.push(("map.svg", &map_svg));
+    outputs.push(("report.html", &write_report));
+    outputs.push(("map.svg", &write_map));
     outputs.push(("rejected.csv", &rejected_csv::write));
     outputs.push(("summary.md", &summary_md::write));
     let rank = |name: &str| match name {
