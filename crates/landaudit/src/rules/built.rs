@@ -1,19 +1,21 @@
 //! Built fraction: how much of each supply is covered by construction detected on the ground.
-//! Footprints are unioned before measuring (NonZero fill in [`difference_of_union`]), so
-//! overlapping or duplicated footprints never count twice. With dated footprints (RQ), the cover
+//! Footprints that touch or overlap are unioned before measuring (NonZero fill in
+//! [`difference_of_union`](crate::overlay::difference_of_union)), and exact duplicates are kept
+//! once, so overlapping or duplicated footprints never count twice (see [`crate::cover`]). With dated footprints (RQ), the cover
 //! is also measured per observation date, each date's footprints taken as a snapshot.
 
 use std::cell::RefCell;
 
 use chrono::NaiveDate;
-use geo::{BoundingRect, MultiPolygon, Polygon, Rect};
+use geo::{BoundingRect, Polygon, Rect};
 use rayon::prelude::*;
 
-use crate::cover::{Target, distinct};
+use crate::clip::Convex;
+use crate::cover::{Placed, Target, split};
 use crate::index::{ParcelIndex, par_map_z_order};
 use crate::measure::Measure;
 use crate::model::{Footprint, Supply};
-use crate::overlay::{difference_of_union, guarded};
+use crate::overlay::guarded;
 
 /// Footprint cover of one supply.
 #[derive(Debug, Clone, PartialEq)]
@@ -30,18 +32,6 @@ pub fn observation_dates(footprints: &[Footprint]) -> Vec<NaiveDate> {
     d.sort_unstable();
     d.dedup();
     d
-}
-
-fn covered(
-    m: &Measure,
-    target: &geo::MultiPolygon<f64>,
-    area: f64,
-    cutters: &[&geo::MultiPolygon<f64>],
-) -> f64 {
-    if cutters.is_empty() {
-        return 0.0;
-    }
-    (area - m.area(&difference_of_union(target, cutters))).clamp(0.0, area)
 }
 
 /// Footprint cover of every supply, in parallel. Per-date cover is computed when the layer holds
@@ -84,9 +74,13 @@ pub fn built_with_areas(
             };
             let area = areas.get(i).copied().flatten().unwrap_or_else(|| m.area(g));
             let all: Vec<_> = cands.iter().map(|f| f.geometry()).collect();
-            // Footprints wholly inside or outside the supply (the usual case) are placed
-            // once; each cover below is then a sum where they do not overlap.
-            let placed = Target::new(g).and_then(|t| t.sort(&all));
+            // Every footprint placed once against the supply; each cover below is then a sum
+            // but for footprints that meet one another (see `cover`).
+            // (an empty supply has no pieces, and covers nothing)
+            let placed: Placed = Target::new(g)
+                .map(|t| t.place_all(&all))
+                .unwrap_or_default();
+            let convex = Convex::new(g);
             // A footprint counted on several dates' covers is measured once.
             let measured: RefCell<Vec<(*const Polygon<f64>, f64)>> = RefCell::default();
             let area_of = |p: &Polygon<f64>| {
@@ -101,35 +95,25 @@ pub fn built_with_areas(
                     a
                 })
             };
-            let cover = |on: &dyn Fn(usize) -> bool, cutters: &[&MultiPolygon<f64>]| {
-                let pieces = placed
-                    .as_ref()
-                    .and_then(|p| distinct(p.iter().filter(|p| on(p.owner)).copied().collect()));
-                match pieces {
-                    // (a fold from +0.0: an empty f64 `sum` is −0.0)
-                    Some(pieces) => pieces
-                        .iter()
-                        .fold(0.0, |s, p| s + area_of(p.polygon()))
-                        .clamp(0.0, area),
-                    None => covered(m, g, area, cutters),
-                }
+            let cover = |on: &dyn Fn(usize) -> bool| {
+                let pieces = split(
+                    placed.inside.iter().filter(|p| on(p.owner)).copied(),
+                    placed.unclear.iter().filter(|p| on(p.owner)).copied(),
+                );
+                pieces.area(m, g, convex.as_ref(), area, area_of)
             };
-            let built_m2 = cover(&|_| true, &all);
+            let built_m2 = cover(&|_| true);
             let by_date = if dates.len() >= 2 {
                 dates
                     .iter()
                     .map(|d| {
                         let on = |k: usize| cands[k].rq == Some(*d);
-                        let cutters: Vec<_> = (0..cands.len())
-                            .filter(|&k| on(k))
-                            .map(|k| all[k])
-                            .collect();
                         // All candidates of one date (the usual case): the same
                         // footprints as `all`, so the same cover, measured once.
-                        let m2 = if cutters.len() == all.len() {
+                        let m2 = if (0..cands.len()).all(on) {
                             built_m2
                         } else {
-                            cover(&on, &cutters)
+                            cover(&on)
                         };
                         (*d, m2)
                     })
