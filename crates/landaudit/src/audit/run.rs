@@ -223,32 +223,37 @@ impl Audit {
             })
             .unwrap_or_default();
 
-        progress.stage("index", 3);
-        let ((supply_index, approval_index), footprint_index) = rayon::join(
-            || {
-                rayon::join(
-                    || ParcelIndex::new(supplies.iter().map(|s| s.geometry())),
-                    || ParcelIndex::new(approvals.iter().map(|a| a.geometry())),
-                )
-            },
-            || ParcelIndex::new(footprints.iter().map(|f| f.geometry())),
+        progress.stage("index", 2);
+        let (supply_index, approval_index) = rayon::join(
+            || ParcelIndex::new(supplies.iter().map(|s| s.geometry())),
+            || ParcelIndex::new(approvals.iter().map(|a| a.geometry())),
         );
-        progress.inc(3);
+        progress.inc(2);
 
         progress.stage("overlay", (approvals.len() * 2 + supplies.len() * 2) as u64);
-        let effective = unsupplied::effective_geometries(&approvals, config);
-        progress.inc(approvals.len() as u64);
-        let results = unsupplied::unsupplied(
-            &approvals,
-            &effective,
-            &supplies,
-            &supply_index,
-            config,
-            &measure,
+        // The footprints' tree is the longest to build, and rstar builds it on one thread: it is
+        // built beside the unsupplied overlay and the link check, which do not need it, while
+        // the other threads work on those.
+        let (footprint_index, (effective, results, overlaps)) = rayon::join(
+            || ParcelIndex::new(footprints.iter().map(|f| f.geometry())),
+            || {
+                let effective = unsupplied::effective_geometries(&approvals, config);
+                progress.inc(approvals.len() as u64);
+                let results = unsupplied::unsupplied(
+                    &approvals,
+                    &effective,
+                    &supplies,
+                    &supply_index,
+                    config,
+                    &measure,
+                );
+                progress.inc(approvals.len() as u64);
+                let overlaps =
+                    links::supply_overlaps(&approvals, &approval_index, &supplies, &measure);
+                progress.inc(supplies.len() as u64);
+                (effective, results, overlaps)
+            },
         );
-        progress.inc(approvals.len() as u64);
-        let overlaps = links::supply_overlaps(&approvals, &approval_index, &supplies, &measure);
-        progress.inc(supplies.len() as u64);
         let built_results = match &f_layer {
             Some(_) => {
                 let areas: Vec<Option<f64>> = overlaps
