@@ -3,7 +3,7 @@
 //! column, status, rate and total of a run; both figures are reported for approvals and supplies.
 
 use geo::line_measures::Densifiable;
-use geo::{Area, BoundingRect, Densify, Euclidean, MultiPolygon, Polygon, Rect, Translate};
+use geo::{BoundingRect, Densify, Euclidean, MultiPolygon, Polygon, Rect};
 use serde::Deserialize;
 
 use crate::cgcs2000::{EllipsoidalFormula, GkZone, Polygonal, ellipsoidal_area_gk_straight};
@@ -58,8 +58,7 @@ trait Measurable:
     Polygonal
     + Densifiable<f64, Output = Self>
     + BoundingRect<f64, Output = Option<Rect<f64>>>
-    + Translate<f64>
-    + Area<f64>
+    + crate::overlay::Planar
 {
 }
 

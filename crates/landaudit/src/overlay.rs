@@ -194,16 +194,72 @@ fn boxes_apart(a: &MultiPolygon<f64>, b: &MultiPolygon<f64>) -> bool {
         || rb.max().y < ra.min().y
 }
 
-/// Area of a geometry computed about a local origin (robust for zone-prefixed eastings).
-pub fn area<G>(g: &G) -> f64
-where
-    G: BoundingRect<f64, Output = Option<geo::Rect<f64>>> + Translate<f64> + Area<f64>,
-{
+/// Polygonal geometries [`area`] measures.
+pub trait Planar: BoundingRect<f64, Output = Option<geo::Rect<f64>>> {
+    /// Its polygons.
+    fn polygons(&self) -> &[Polygon<f64>];
+}
+
+impl Planar for Polygon<f64> {
+    fn polygons(&self) -> &[Polygon<f64>] {
+        std::slice::from_ref(self)
+    }
+}
+
+impl Planar for MultiPolygon<f64> {
+    fn polygons(&self) -> &[Polygon<f64>] {
+        &self.0
+    }
+}
+
+/// Area of a geometry computed about a local origin (robust for zone-prefixed eastings): the
+/// centre of its bounding box.
+///
+/// It is geo's `unsigned_area` of the geometry translated to that origin, step for step and so
+/// bit for bit (the translation is exact arithmetic's `x − o` rounded once, as geo's affine
+/// translation gives it), without making the translated copy.
+pub fn area<G: Planar + ?Sized>(g: &G) -> f64 {
     let o = g
         .bounding_rect()
         .map(|r| r.center())
         .unwrap_or(Coord { x: 0.0, y: 0.0 });
-    g.translate(-o.x, -o.y).unsigned_area()
+    g.polygons()
+        .iter()
+        .fold(0.0, |total, p| total + polygon_area_about(p, o).abs())
+}
+
+/// geo's `Polygon::signed_area` of `p` translated by `−o`.
+fn polygon_area_about(p: &Polygon<f64>, o: Coord<f64>) -> f64 {
+    let exterior = ring_area_about(p.exterior(), o);
+    let area = p.interiors().iter().fold(exterior.abs(), |total, hole| {
+        total - ring_area_about(hole, o).abs()
+    });
+    if exterior < 0.0 { -area } else { area }
+}
+
+/// geo's `get_linestring_area` of `ring` translated by `−o`: the determinants of its edges
+/// shifted by its first (translated) coordinate, halved; 0 for an open or degenerate ring.
+fn ring_area_about(ring: &geo::LineString<f64>, o: Coord<f64>) -> f64 {
+    let c = &ring.0;
+    if c.len() < 3 {
+        return 0.0;
+    }
+    let t = |k: usize| Coord {
+        x: c[k].x - o.x,
+        y: c[k].y - o.y,
+    };
+    let shift = t(0);
+    if shift != t(c.len() - 1) {
+        return 0.0;
+    }
+    let mut sum = 0.0;
+    let mut prev = t(1) - shift;
+    for k in 2..c.len() {
+        let shifted = t(k) - shift;
+        sum += prev.x * shifted.y - prev.y * shifted.x;
+        prev = shifted;
+    }
+    sum / 2.0
 }
 
 /// Runs `f`, turning a panic inside the geometry engine into an error message, so that one
@@ -217,4 +273,73 @@ pub fn guarded<T>(f: impl FnOnce() -> T) -> Result<T, String> {
             .unwrap_or_else(|| "unknown panic".into());
         format!("geometry engine failed: {msg}")
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::test_shapes::star;
+    use proptest::prelude::*;
+
+    /// What [`area`] replaces: geo's area of a translated copy.
+    fn translated<G>(g: &G) -> f64
+    where
+        G: BoundingRect<f64, Output = Option<geo::Rect<f64>>> + Translate<f64> + Area<f64>,
+    {
+        let o = g
+            .bounding_rect()
+            .map(|r| r.center())
+            .unwrap_or(Coord { x: 0.0, y: 0.0 });
+        g.translate(-o.x, -o.y).unsigned_area()
+    }
+
+    fn arb_polygon() -> impl Strategy<Value = Polygon<f64>> {
+        (
+            -1e3..1e3f64,
+            prop::collection::vec(20.0..200.0f64, 3..12),
+            prop::option::of(prop::collection::vec(1.0..15.0f64, 3..7)),
+            0.0..6.3f64,
+            any::<bool>(),
+        )
+            .prop_map(|(x, radii, hole, rot, clockwise)| {
+                let mut p = star(x, 0.0, &radii, rot);
+                if let Some(h) = hole {
+                    let mut h = star(x, 0.0, &h, rot).exterior().clone();
+                    if clockwise {
+                        h.0.reverse();
+                    }
+                    p = Polygon::new(p.exterior().clone(), vec![h]);
+                }
+                p
+            })
+    }
+
+    proptest! {
+        /// Bit for bit geo's area of the translated copy, at Gauss-Krüger magnitudes, for
+        /// polygons and multipolygons with holes of either orientation.
+        #[test]
+        fn area_is_geo_area_of_the_translated_copy(
+            polygons in prop::collection::vec(arb_polygon(), 1..4),
+            (dx, dy) in (3.9e7..4.1e7f64, 2.0e6..5.0e6f64),
+        ) {
+            let polygons: Vec<Polygon<f64>> = polygons.iter().map(|p| p.translate(dx, dy)).collect();
+            for p in &polygons {
+                prop_assert_eq!(area(p).to_bits(), translated(p).to_bits());
+            }
+            let m = MultiPolygon::new(polygons);
+            prop_assert_eq!(area(&m).to_bits(), translated(&m).to_bits());
+        }
+    }
+
+    #[test]
+    fn open_and_degenerate_rings_measure_zero_as_in_geo() {
+        let open = Polygon::new(
+            geo::LineString::from(vec![(0.0, 0.0), (10.0, 0.0), (10.0, 10.0)]),
+            vec![],
+        );
+        assert_eq!(area(&open), translated(&open));
+        assert_eq!(area(&MultiPolygon::<f64>::new(vec![])), 0.0);
+        let square = geo::Rect::new((0.0, 0.0), (10.0, 10.0)).to_polygon();
+        assert_eq!(area(&square), 100.0);
+    }
 }
