@@ -162,6 +162,75 @@ impl<'a> Target<'a> {
     }
 }
 
+impl Target<'_> {
+    /// How `g` and the target lie, when that is clear without an overlay: `g` inside the
+    /// target, apart from it, or holding it; `None` when their boundaries meet or it is anything
+    /// else.
+    pub(crate) fn relate(&self, g: &MultiPolygon<f64>) -> Option<Relation> {
+        let (mut inside, mut outside, mut holds) = (0, 0, 0);
+        for p in &g.0 {
+            let Some(rect) = p.bounding_rect() else {
+                continue;
+            };
+            if !rect.intersects(&self.rect) {
+                outside += 1;
+                continue;
+            }
+            if edges_meet(p, &rect, &self.edges) {
+                return None;
+            }
+            if holds_a_vertex(p, &rect, self.geometry.0.iter().flat_map(rings)) {
+                holds += 1;
+                continue;
+            }
+            match p
+                .exterior()
+                .0
+                .first()
+                .map(|v| self.geometry.coordinate_position(v))
+            {
+                Some(CoordPos::Inside) => inside += 1,
+                Some(CoordPos::Outside) => outside += 1,
+                _ => return None,
+            }
+        }
+        if holds == 0 {
+            return match (inside, outside) {
+                (0, _) => Some(Relation::Outside),
+                (_, 0) => Some(Relation::Inside),
+                _ => None,
+            };
+        }
+        // No boundaries meet: the target lies in g when each of its exteriors starts inside g
+        // and no ring of g starts inside the target (a hole of g, or another part of it, that
+        // the target would surround).
+        let exteriors_inside = self.geometry.0.iter().all(|t| {
+            t.exterior()
+                .0
+                .first()
+                .is_some_and(|v| g.coordinate_position(v) == CoordPos::Inside)
+        });
+        let nothing_of_g_inside =
+            g.0.iter()
+                .filter(|p| p.bounding_rect().is_some_and(|r| r.intersects(&self.rect)))
+                .flat_map(rings)
+                .filter_map(|r| r.0.first())
+                .all(|v| self.geometry.coordinate_position(v) == CoordPos::Outside);
+        (exteriors_inside && nothing_of_g_inside).then_some(Relation::Holds)
+    }
+}
+
+/// How a geometry and a target lie, from [`Target::relate`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Relation {
+    /// The geometry lies in the target's interior.
+    Inside,
+    /// Their interiors do not meet.
+    Outside,
+    /// The target lies in the geometry's interior.
+    Holds,
+}
+
 /// The polygons of some candidates placed against a target by [`Target::place_all`].
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Placed<'c> {
@@ -421,6 +490,47 @@ mod tests {
         assert!((boolean(&s, &[&l1, &l2]) - 1025.0).abs() < 1e-9);
     }
 
+    #[test]
+    fn relations_of_a_geometry_and_a_target() {
+        let t = square(0., 0., 100.);
+        let target = Target::new(&t).unwrap();
+        assert_eq!(target.relate(&square(10., 10., 5.)), Some(Relation::Inside));
+        assert_eq!(
+            target.relate(&square(200., 0., 5.)),
+            Some(Relation::Outside)
+        );
+        assert_eq!(
+            target.relate(&square(101., 0., 5.)),
+            Some(Relation::Outside)
+        );
+        assert_eq!(
+            target.relate(&square(-10., -10., 200.)),
+            Some(Relation::Holds)
+        );
+        assert_eq!(target.relate(&square(95., 10., 10.)), None); // across the edge
+        assert_eq!(target.relate(&square(100., 10., 10.)), None); // touching
+        // holding the target around a hole that lies inside the target: not a hold
+        let ring = wkt!(MULTIPOLYGON(((-10. -10.,200. -10.,200. 200.,-10. 200.,-10. -10.),(40. 40.,40. 60.,60. 60.,60. 40.,40. 40.))));
+        assert_eq!(target.relate(&ring), None);
+        // the target in a hole of g: apart
+        let around = wkt!(MULTIPOLYGON(((-100. -100.,300. -100.,300. 300.,-100. 300.,-100. -100.),(-50. -50.,-50. 250.,250. 250.,250. -50.,-50. -50.))));
+        assert_eq!(target.relate(&around), Some(Relation::Outside));
+        // parts inside and outside: unclear
+        let split = MultiPolygon::new(vec![
+            square(10., 10., 5.).0[0].clone(),
+            square(160., 60., 5.).0[0].clone(),
+        ]);
+        assert_eq!(target.relate(&split), None);
+        // a target of two parts, g holding only one of them
+        let two = MultiPolygon::new(vec![
+            square(0., 0., 10.).0[0].clone(),
+            square(50., 0., 10.).0[0].clone(),
+        ]);
+        let two = Target::new(&two).unwrap();
+        assert_eq!(two.relate(&square(-5., -5., 20.)), None);
+        assert_eq!(two.relate(&square(-5., -5., 100.)), Some(Relation::Holds));
+    }
+
     fn arb_star(extent: f64, r: std::ops::Range<f64>) -> impl Strategy<Value = Polygon<f64>> {
         (
             -extent..extent,
@@ -433,6 +543,44 @@ mod tests {
 
     proptest! {
         #![proptest_config(ProptestConfig { cases: 400, .. ProptestConfig::default() })]
+
+        /// Whatever `relate` answers, the boolean intersection agrees: all of g (inside), none of
+        /// it (outside), all of the target (holds); with holes in both and at Gauss-Krüger
+        /// magnitudes. g is drawn small and near, far, or large around the target, so that every
+        /// answer comes up.
+        #[test]
+        fn relations_agree_with_the_boolean_intersection(
+            target in arb_star(5.0, 60.0..100.0),
+            t_hole in prop::option::of(arb_star(3.0, 2.0..15.0)),
+            mode in 0..3usize,
+            (x, y) in (-1.0..1.0f64, -1.0..1.0f64),
+            radii in prop::collection::vec(0.0..1.0f64, 3..9),
+            rot in 0.0..6.3f64,
+            g_hole in prop::option::of((-1.0..1.0f64, -1.0..1.0f64, 2.0..30.0f64)),
+        ) {
+            let (dx, dy) = (40_512_345.678, 3_312_345.678);
+            let mut t = MultiPolygon::new(vec![target]);
+            if let Some(h) = t_hole {
+                t = t.difference(&MultiPolygon::new(vec![h]));
+            }
+            // (centre offset, radius range, hole offset) by mode: small and near, far, large
+            let (off, r0, r1, hole_off) = [(40.0, 2.0, 15.0, 40.0), (250.0, 5.0, 60.0, 40.0), (10.0, 120.0, 200.0, 150.0)][mode];
+            let cx = if mode == 1 { off + 50.0 * x } else { off * x };
+            let radii: Vec<f64> = radii.iter().map(|r| r0 + (r1 - r0) * r).collect();
+            let mut g = MultiPolygon::new(vec![star(cx, off * y, &radii, rot)]);
+            if let Some((hx, hy, r)) = g_hole {
+                g = g.difference(&square(cx + hole_off * hx, off * y + hole_off * hy, r));
+            }
+            let (t, g) = (t.translate(dx, dy), g.translate(dx, dy));
+            let both = t.intersection(&g).unsigned_area();
+            let tol = 1e-6 * t.unsigned_area().max(g.unsigned_area());
+            match Target::new(&t).unwrap().relate(&g) {
+                Some(Relation::Inside) => prop_assert!((both - g.unsigned_area()).abs() <= tol),
+                Some(Relation::Outside) => prop_assert!(both <= tol),
+                Some(Relation::Holds) => prop_assert!((both - t.unsigned_area()).abs() <= tol),
+                None => {}
+            }
+        }
 
         /// The split cover is the boolean operations' cover (at Gauss-Krüger magnitudes, with
         /// pieces inside, across the target's edge and meeting one another, duplicates, and a

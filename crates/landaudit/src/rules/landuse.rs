@@ -9,6 +9,7 @@ use rayon::prelude::*;
 use serde::Deserialize;
 
 use crate::clip::{Convex, intersection_area};
+use crate::cover::{Relation, Target};
 use crate::index::{ParcelIndex, par_map_z_order};
 use crate::io::read::union_rect;
 use crate::measure::Measure;
@@ -218,11 +219,25 @@ pub fn tabulate(
                 };
                 let cands = index.candidates(rect);
                 let convex_part = Convex::new(&part);
+                // Each cell placed against the part first: a cell apart from it, inside it or
+                // holding it needs no clipping and no boolean operation, and a cell holding it
+                // leaves nothing of it uncovered.
+                let target = Target::new(&part);
+                let mut part_m2 = None;
+                let mut held = false;
                 for &j in &cands {
                     let c = &cells[j];
-                    // With a convex operand (a cell or the part), clipping measures
-                    // the intersection without a boolean operation.
-                    let a = intersection_area(m, &part, convex_part.as_ref(), &c.geometry);
+                    let a = match target.as_ref().and_then(|t| t.relate(&c.geometry)) {
+                        Some(Relation::Outside) => 0.0,
+                        Some(Relation::Inside) => m.area(&c.geometry),
+                        Some(Relation::Holds) => {
+                            held = true;
+                            *part_m2.get_or_insert_with(|| m.area(&part))
+                        }
+                        // With a convex operand (a cell or the part), clipping measures
+                        // the intersection without a boolean operation.
+                        None => intersection_area(m, &part, convex_part.as_ref(), &c.geometry),
+                    };
                     if a <= 0.0 {
                         continue;
                     }
@@ -234,9 +249,13 @@ pub fn tabulate(
                         by.entry(settings.kc_code.clone()).or_default().0 += a * k;
                     }
                 }
-                let covering: Vec<&MultiPolygon<f64>> =
-                    cands.iter().map(|&j| &cells[j].geometry).collect();
-                let uncovered = m.area(&difference_of_union(&part, &covering));
+                let uncovered = if held {
+                    0.0
+                } else {
+                    let covering: Vec<&MultiPolygon<f64>> =
+                        cands.iter().map(|&j| &cells[j].geometry).collect();
+                    m.area(&difference_of_union(&part, &covering))
+                };
                 if uncovered > 0.0 {
                     by.entry(String::new()).or_default().0 += uncovered;
                 }
