@@ -261,58 +261,102 @@ pub(crate) struct Split<'c> {
     pub(crate) together: Vec<Piece<'c>>,
 }
 
-/// Sorts `inside` and `unclear` pieces (from [`Target::place_all`]) by how their cover is
-/// measured. The interiors of the `alone` and `crossing` pieces are apart from every other
-/// piece's, so the cover's area is the sum of the `alone` pieces' areas, of the `crossing`
-/// pieces' intersections with the target, and of the `together` pieces' union's.
-pub(crate) fn split<'c>(
-    inside: impl IntoIterator<Item = Piece<'c>>,
-    unclear: impl IntoIterator<Item = Piece<'c>>,
-) -> Split<'c> {
-    let mut pieces: Vec<(Piece<'c>, bool)> = inside
-        .into_iter()
-        .map(|p| (p, false))
-        .chain(unclear.into_iter().map(|p| (p, true)))
-        .collect();
-    pieces.sort_by(|a, b| a.0.rect.min().x.total_cmp(&b.0.rect.min().x));
-    let mut keep = vec![true; pieces.len()];
-    let mut met = vec![false; pieces.len()];
-    for i in 0..pieces.len() {
-        // A dropped duplicate meets what the piece it duplicates meets, and that was tested.
-        if !keep[i] {
-            continue;
+/// The pieces of a [`Placed`] with how they meet one another, found once for any subset of
+/// them (the footprints of one observation date, say): each group of exact duplicates is one
+/// piece, and the pairs of pieces that touch or overlap are listed.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Meetings<'c> {
+    /// One piece per group of exact duplicates, and whether it is unclear against the target;
+    /// in order of the envelopes' least x.
+    pieces: Vec<(Piece<'c>, bool)>,
+    /// The owners of each piece's duplicates (the piece's own first).
+    owners: Vec<Vec<usize>>,
+    /// Pairs of pieces (positions in `pieces`) that touch or overlap.
+    meets: Vec<(usize, usize)>,
+}
+
+impl<'c> Meetings<'c> {
+    /// Finds how the placed pieces meet.
+    pub(crate) fn new(placed: &Placed<'c>) -> Meetings<'c> {
+        let mut all: Vec<(Piece<'c>, bool)> = placed
+            .inside
+            .iter()
+            .map(|p| (*p, false))
+            .chain(placed.unclear.iter().map(|p| (*p, true)))
+            .collect();
+        all.sort_by(|a, b| a.0.rect.min().x.total_cmp(&b.0.rect.min().x));
+        // Exact duplicates first: each joins the first piece of its group.
+        let mut group: Vec<Option<usize>> = vec![None; all.len()];
+        let mut out = Meetings::default();
+        for i in 0..all.len() {
+            if group[i].is_some() {
+                continue;
+            }
+            let k = out.pieces.len();
+            group[i] = Some(k);
+            out.pieces.push(all[i]);
+            out.owners.push(vec![all[i].0.owner]);
+            let a = &all[i].0;
+            for j in i + 1..all.len() {
+                let b = &all[j].0;
+                if b.rect.min().x > a.rect.max().x {
+                    break;
+                }
+                if group[j].is_none() && a.rect == b.rect && a.polygon == b.polygon {
+                    group[j] = Some(k);
+                    out.owners[k].push(b.owner);
+                }
+            }
         }
-        let a = &pieces[i].0;
-        let mut a_edges = None;
-        for j in i + 1..pieces.len() {
-            let b = &pieces[j].0;
-            if b.rect.min().x > a.rect.max().x {
-                break;
+        // Then the pairs of distinct pieces that meet (still in order of least x).
+        let pieces = &out.pieces;
+        for i in 0..pieces.len() {
+            let a = &pieces[i].0;
+            let mut a_edges = None;
+            for (j, (b, _)) in pieces.iter().enumerate().skip(i + 1) {
+                if b.rect.min().x > a.rect.max().x {
+                    break;
+                }
+                if !a.rect.intersects(&b.rect) {
+                    continue;
+                }
+                let edges = a_edges.get_or_insert_with(|| edges_of(rings(a.polygon)));
+                if edges_meet(b.polygon, &b.rect, edges) || !apart(a, b) {
+                    out.meets.push((i, j));
+                }
             }
-            if !keep[j] || !a.rect.intersects(&b.rect) {
-                continue;
-            }
-            if a.polygon == b.polygon {
-                keep[j] = false;
-                continue;
-            }
-            let edges = a_edges.get_or_insert_with(|| edges_of(rings(a.polygon)));
-            if edges_meet(b.polygon, &b.rect, edges) || !apart(a, b) {
+        }
+        out
+    }
+
+    /// The pieces of the candidates `on` accepts, sorted by how their cover is measured. The
+    /// interiors of the `alone` and `crossing` pieces are apart from every other piece's, so the
+    /// cover's area is the sum of the `alone` pieces' areas, of the `crossing` pieces'
+    /// intersections with the target, and of the `together` pieces' union's.
+    pub(crate) fn split(&self, on: impl Fn(usize) -> bool) -> Split<'c> {
+        let present: Vec<bool> = self
+            .owners
+            .iter()
+            .map(|o| o.iter().any(|&k| on(k)))
+            .collect();
+        let mut met = vec![false; self.pieces.len()];
+        for &(i, j) in &self.meets {
+            if present[i] && present[j] {
                 met[i] = true;
                 met[j] = true;
             }
         }
-    }
-    let mut out = Split::default();
-    for (((piece, unclear), keep), met) in pieces.into_iter().zip(keep).zip(met) {
-        match (keep, met, unclear) {
-            (false, _, _) => {}
-            (true, true, _) => out.together.push(piece),
-            (true, false, true) => out.crossing.push(piece),
-            (true, false, false) => out.alone.push(piece),
+        let mut out = Split::default();
+        for (k, &(piece, unclear)) in self.pieces.iter().enumerate() {
+            match (present[k], met[k], unclear) {
+                (false, _, _) => {}
+                (true, true, _) => out.together.push(piece),
+                (true, false, true) => out.crossing.push(piece),
+                (true, false, false) => out.alone.push(piece),
+            }
         }
+        out
     }
-    out
 }
 
 impl Split<'_> {
@@ -380,7 +424,7 @@ mod tests {
     /// The pieces split by how they are measured.
     fn split_of<'c>(target: &MultiPolygon<f64>, cands: &[&'c MultiPolygon<f64>]) -> Split<'c> {
         let placed = Target::new(target).unwrap().place_all(cands);
-        split(placed.inside, placed.unclear)
+        Meetings::new(&placed).split(|_| true)
     }
 
     /// How many pieces are measured alone, across the target's boundary, and together.
@@ -488,6 +532,26 @@ mod tests {
         assert_eq!(ways(&s, &[&l1, &l2]), [2, 0, 0]);
         assert_eq!(sum(&s, &[&l1, &l2]), 1025.0);
         assert!((boolean(&s, &[&l1, &l2]) - 1025.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn a_subset_meets_only_within_itself() {
+        let s = square(0., 0., 100.);
+        // owners: 0 and 1 are the same building on two dates; 2, on the second date only,
+        // overlaps it; 3, on the first date, crosses the target's edge
+        let a = square(10., 10., 20.);
+        let a_again = square(10., 10., 20.);
+        let b = square(20., 20., 20.);
+        let c = square(95., 50., 10.);
+        let cands = [&a, &a_again, &b, &c];
+        let placed = Target::new(&s).unwrap().place_all(&cands);
+        let meetings = Meetings::new(&placed);
+        let count = |sp: Split| [sp.alone.len(), sp.crossing.len(), sp.together.len()];
+        assert_eq!(count(meetings.split(|k| k == 0 || k == 3)), [1, 1, 0]);
+        assert_eq!(count(meetings.split(|k| k == 1 || k == 2)), [0, 0, 2]);
+        assert_eq!(count(meetings.split(|k| k == 1)), [1, 0, 0]);
+        assert_eq!(count(meetings.split(|_| true)), [0, 1, 2]);
+        assert_eq!(count(meetings.split(|_| false)), [0, 0, 0]);
     }
 
     #[test]

@@ -11,7 +11,7 @@ use geo::{BoundingRect, Polygon, Rect};
 use rayon::prelude::*;
 
 use crate::clip::Convex;
-use crate::cover::{Placed, Target, split};
+use crate::cover::{Meetings, Placed, Target};
 use crate::index::{ParcelIndex, par_map_z_order};
 use crate::measure::Measure;
 use crate::model::{Footprint, Supply};
@@ -80,6 +80,8 @@ pub fn built_with_areas(
             let placed: Placed = Target::new(g)
                 .map(|t| t.place_all(&all))
                 .unwrap_or_default();
+            // How they meet one another, found once for every date's cover.
+            let meetings = Meetings::new(&placed);
             let convex = Convex::new(g);
             // A footprint counted on several dates' covers is measured once.
             let measured: RefCell<Vec<(*const Polygon<f64>, f64)>> = RefCell::default();
@@ -96,11 +98,9 @@ pub fn built_with_areas(
                 })
             };
             let cover = |on: &dyn Fn(usize) -> bool| {
-                let pieces = split(
-                    placed.inside.iter().filter(|p| on(p.owner)).copied(),
-                    placed.unclear.iter().filter(|p| on(p.owner)).copied(),
-                );
-                pieces.area(m, g, convex.as_ref(), area, area_of)
+                meetings
+                    .split(on)
+                    .area(m, g, convex.as_ref(), area, area_of)
             };
             let built_m2 = cover(&|_| true);
             let by_date = if dates.len() >= 2 {
