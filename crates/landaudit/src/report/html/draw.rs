@@ -257,10 +257,14 @@ impl View {
     /// Writes `n` × 10^-decimals without trailing zeros.
     fn coord(&self, n: i64, out: &mut String) {
         if self.decimals <= 0 {
-            if n == 0 {
-                out.push('0');
-            } else {
-                let _ = write!(out, "{n}{}", "0".repeat((-self.decimals) as usize));
+            // Whole numbers of tens, hundreds… (a county drawn on one page): the digits, then
+            // the zeros.
+            crate::report::decimal::push_scaled(out, n < 0, n.unsigned_abs(), 0);
+            if n != 0 {
+                out.extend(std::iter::repeat_n(
+                    '0',
+                    self.decimals.unsigned_abs() as usize,
+                ));
             }
             return;
         }
@@ -459,6 +463,30 @@ mod tests {
         ] {
             let mut out = String::new();
             v.coord(n, &mut out);
+            assert_eq!(out, want, "{n}");
+        }
+    }
+
+    #[test]
+    fn coarse_coordinates_are_whole_tens_or_hundreds() {
+        // 200 km across 100 px: 2 km per pixel, so coordinates to a hundred metres or coarser.
+        let v = View::fit(
+            Rect::new((0.0, 0.0), (200_000.0, 200_000.0)),
+            0.0,
+            0.0,
+            100.0,
+            100.0,
+        );
+        assert!(v.decimals < 0, "{}", v.decimals);
+        let zeros = "0".repeat(v.decimals.unsigned_abs() as usize);
+        for n in [0i64, 1, -1, 7, 12, -305, 98_765, i64::MIN + 1] {
+            let mut out = String::new();
+            v.coord(n, &mut out);
+            let want = if n == 0 {
+                "0".to_string()
+            } else {
+                format!("{n}{zeros}")
+            };
             assert_eq!(out, want, "{n}");
         }
     }
