@@ -45,6 +45,13 @@ pub(crate) fn push_scaled(out: &mut String, negative: bool, k: u64, decimals: us
 /// numbers beyond 10^15) goes the general way. The sign is written as the general way writes
 /// it: for every negative number, also when it rounds to zero (`-0.000`).
 pub(crate) fn fixed(x: f64, decimals: usize) -> String {
+    let mut s = String::with_capacity(24);
+    push_fixed(&mut s, x, decimals);
+    s
+}
+
+/// [`fixed`], appended to `out`.
+pub(crate) fn push_fixed(out: &mut String, x: f64, decimals: usize) {
     const POW: [f64; 7] = [1.0, 10.0, 100.0, 1e3, 1e4, 1e5, 1e6];
     if let Some(&scale) = POW.get(decimals) {
         let p = x.abs() * scale;
@@ -53,13 +60,13 @@ pub(crate) fn fixed(x: f64, decimals: usize) -> String {
             let frac = p - below;
             if frac != 0.5 {
                 let k = (below as u64) + u64::from(frac > 0.5);
-                let mut s = String::with_capacity(24);
-                push_scaled(&mut s, x.is_sign_negative(), k, decimals);
-                return s;
+                push_scaled(out, x.is_sign_negative(), k, decimals);
+                return;
             }
         }
     }
-    format!("{x:.decimals$}")
+    use std::fmt::Write;
+    let _ = write!(out, "{x:.decimals$}");
 }
 
 #[cfg(test)]

@@ -5,7 +5,8 @@ use std::path::Path;
 
 use crate::audit::Audit;
 use crate::error::Result;
-use crate::report::{fixed, opt, opt_date, r3, write_csv_par};
+use crate::report::csv_row::{CsvRow, write_csv_rows_par};
+use crate::report::{fixed, r3};
 use crate::rules::idle::IdleVerdict;
 use crate::rules::links::SupplyOverlap;
 
@@ -56,62 +57,69 @@ pub fn write(audit: &Audit, path: &Path) -> Result<()> {
         .filter(|&i| audit.supply_overlaps[i].is_some() && audit.idle[i].is_some())
         .collect();
     order.sort_by(|&a, &b| audit.supplies[a].dzjgh.cmp(&audit.supplies[b].dzjgh));
-    write_csv_par(path, HEADER, &order, |&i| {
-        let (o, v) = (audit.supply_overlaps[i].as_ref()?, audit.idle[i].as_ref()?);
-        Some(row(audit, i, o, v))
+    write_csv_rows_par(path, HEADER, &order, |&i, out| {
+        if let (Some(o), Some(v)) = (&audit.supply_overlaps[i], &audit.idle[i]) {
+            row(audit, i, o, v, out);
+        }
     })
 }
 
-fn row(audit: &Audit, i: usize, o: &SupplyOverlap, v: &IdleVerdict) -> Vec<String> {
+/// The supply's row, written field by field into `out`.
+fn row(audit: &Audit, i: usize, o: &SupplyOverlap, v: &IdleVerdict, out: &mut String) {
     let s = &audit.supplies[i];
     let area = r3(o.area_m2);
     let outside = r3(o.outside_approvals_m2).min(area);
     let inside = r3(area - outside);
     let built = audit.built[i].as_ref();
-    let money = |v: Option<f64>| v.map(|v| fixed(v, 2)).unwrap_or_default();
-    vec![
-        s.dzjgh.clone(),
-        s.pzwh.join(";"),
-        opt(&s.gyfs),
-        fixed(area, 3),
-        fixed(inside, 3),
-        fixed(outside, 3),
-        built.map(|b| fixed(r3(b.built_m2), 3)).unwrap_or_default(),
-        built
-            .filter(|_| o.area_m2 > 0.0)
-            .map(|b| fixed(b.built_m2 / o.area_m2, 4))
-            .unwrap_or_default(),
-        opt_date(&s.ydkgrq),
-        opt_date(&s.sjkgrq),
-        v.status.name().into(),
-        v.status.label().into(),
-        opt(&v.idle_days),
-        money(v.fee_yuan),
-        v.reason.clone(),
-        v.reason_en.clone(),
-        land_source(inside, audit.config.slivers.min_area_m2).into(),
-        v.disposal.label().into(),
-        opt_date(&s.htqdrq),
-        opt_date(&s.ydjgrq),
-        opt_date(&s.sjjgrq),
-        opt_date(&s.zzrq),
-        money(s.jk),
-        built
-            .map(|b| {
-                b.by_date
-                    .iter()
-                    .map(|(d, m2)| {
-                        let share = fixed(m2 / o.area_m2.max(f64::MIN_POSITIVE), 4);
-                        format!("{}:{share}", crate::dates::iso(*d))
-                    })
-                    .collect::<Vec<_>>()
-                    .join(";")
-            })
-            .unwrap_or_default(),
-        fixed(r3(o.areas.planar_m2), 3),
-        o.areas
-            .ellipsoid_m2
-            .map(|v| fixed(r3(v), 3))
-            .unwrap_or_default(),
-    ]
+    let mut r = CsvRow::new(out);
+    r.text(&s.dzjgh);
+    match s.pzwh.as_slice() {
+        [one] => r.text(one),
+        many => r.text(&many.join(";")),
+    };
+    r.text(s.gyfs.as_deref().unwrap_or(""))
+        .fixed(area, 3)
+        .fixed(inside, 3)
+        .fixed(outside, 3)
+        .opt_fixed(built.map(|b| r3(b.built_m2)), 3)
+        .opt_fixed(
+            built
+                .filter(|_| o.area_m2 > 0.0)
+                .map(|b| b.built_m2 / o.area_m2),
+            4,
+        )
+        .date(s.ydkgrq)
+        .date(s.sjkgrq)
+        .text(v.status.name())
+        .text(v.status.label());
+    match v.idle_days {
+        Some(d) => r.text(&d.to_string()),
+        None => r.text(""),
+    };
+    r.opt_fixed(v.fee_yuan, 2)
+        .text(&v.reason)
+        .text(&v.reason_en)
+        .text(land_source(inside, audit.config.slivers.min_area_m2))
+        .text(v.disposal.label())
+        .date(s.htqdrq)
+        .date(s.ydjgrq)
+        .date(s.sjjgrq)
+        .date(s.zzrq)
+        .opt_fixed(s.jk, 2);
+    let by_date = built
+        .map(|b| {
+            b.by_date
+                .iter()
+                .map(|(d, m2)| {
+                    let share = fixed(m2 / o.area_m2.max(f64::MIN_POSITIVE), 4);
+                    format!("{}:{share}", crate::dates::iso(*d))
+                })
+                .collect::<Vec<_>>()
+                .join(";")
+        })
+        .unwrap_or_default();
+    r.text(&by_date)
+        .fixed(r3(o.areas.planar_m2), 3)
+        .opt_fixed(o.areas.ellipsoid_m2.map(r3), 3);
+    r.end();
 }
