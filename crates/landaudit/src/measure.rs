@@ -55,10 +55,7 @@ impl Default for AreaSettings {
 
 /// What a [`Measure`] measures: a polygon or a multipolygon.
 trait Measurable:
-    Polygonal
-    + Densifiable<f64, Output = Self>
-    + BoundingRect<f64, Output = Option<Rect<f64>>>
-    + crate::overlay::Planar
+    Polygonal + Densifiable<f64, Output = Self> + BoundingRect<f64, Output = Option<Rect<f64>>>
 {
 }
 

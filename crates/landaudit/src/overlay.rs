@@ -13,6 +13,8 @@
 use geo::bool_ops::FillRule;
 use geo::{Area, BooleanOps, BoundingRect, Coord, MultiPolygon, Polygon, Translate};
 
+use crate::cgcs2000::Polygonal;
+
 /// A local origin: the centre of a target's bounding box.
 fn origin_of(target: &MultiPolygon<f64>) -> Coord<f64> {
     target
@@ -194,31 +196,16 @@ fn boxes_apart(a: &MultiPolygon<f64>, b: &MultiPolygon<f64>) -> bool {
         || rb.max().y < ra.min().y
 }
 
-/// Polygonal geometries [`area`] measures.
-pub trait Planar: BoundingRect<f64, Output = Option<geo::Rect<f64>>> {
-    /// Its polygons.
-    fn polygons(&self) -> &[Polygon<f64>];
-}
-
-impl Planar for Polygon<f64> {
-    fn polygons(&self) -> &[Polygon<f64>] {
-        std::slice::from_ref(self)
-    }
-}
-
-impl Planar for MultiPolygon<f64> {
-    fn polygons(&self) -> &[Polygon<f64>] {
-        &self.0
-    }
-}
-
 /// Area of a geometry computed about a local origin (robust for zone-prefixed eastings): the
 /// centre of its bounding box.
 ///
 /// It is geo's `unsigned_area` of the geometry translated to that origin, step for step and so
 /// bit for bit (the translation is exact arithmetic's `x − o` rounded once, as geo's affine
 /// translation gives it), without making the translated copy.
-pub fn area<G: Planar + ?Sized>(g: &G) -> f64 {
+pub fn area<G>(g: &G) -> f64
+where
+    G: Polygonal + BoundingRect<f64, Output = Option<geo::Rect<f64>>>,
+{
     let o = g
         .bounding_rect()
         .map(|r| r.center())
