@@ -249,40 +249,48 @@ pub struct IdleVerdict {
     pub reason_en: String,
 }
 
+/// The reason being written: its parts, joined with `；` (Chinese) and `; ` (English).
 struct Why {
-    zh: Vec<String>,
-    en: Vec<String>,
+    zh: String,
+    en: String,
+    parts: usize,
 }
 
 impl Why {
     fn new() -> Self {
         Why {
-            zh: vec![],
-            en: vec![],
+            zh: String::new(),
+            en: String::new(),
+            parts: 0,
         }
     }
-    fn add(&mut self, zh: String, en: String) {
-        self.zh.push(zh);
-        self.en.push(en);
+    /// Adds one part, written in place (no String per part).
+    fn add(&mut self, zh: impl std::fmt::Display, en: impl std::fmt::Display) {
+        use std::fmt::Write;
+        if self.parts > 0 {
+            self.zh.push('；');
+            self.en.push_str("; ");
+        }
+        self.parts += 1;
+        let _ = write!(self.zh, "{zh}");
+        let _ = write!(self.en, "{en}");
     }
     fn finish(self, status: IdleStatus, disposal: Disposal) -> (String, String) {
-        let mut zh = self.zh.join("；");
-        let mut en = self.en.join("; ");
-        let tail_zh = match disposal {
-            Disposal::None | Disposal::Urge => status.label().to_string(),
-            d => format!("{}，{}", status.label(), d.label()),
-        };
-        let tail_en = match disposal {
-            Disposal::Fee => format!("{} (idle fee due)", status.name()),
-            Disposal::Recover => format!("{} (recovery without compensation)", status.name()),
-            Disposal::GovOptions => format!(
-                "{} (no fee or recovery; disposal under art. 12)",
-                status.name()
-            ),
-            _ => status.name().to_string(),
-        };
-        zh.push_str(&format!(" → {tail_zh}"));
-        en.push_str(&format!(" → {tail_en}"));
+        let (mut zh, mut en) = (self.zh, self.en);
+        zh.push_str(" → ");
+        zh.push_str(status.label());
+        if !matches!(disposal, Disposal::None | Disposal::Urge) {
+            zh.push('，');
+            zh.push_str(disposal.label());
+        }
+        en.push_str(" → ");
+        en.push_str(status.name());
+        en.push_str(match disposal {
+            Disposal::Fee => " (idle fee due)",
+            Disposal::Recover => " (recovery without compensation)",
+            Disposal::GovOptions => " (no fee or recovery; disposal under art. 12)",
+            _ => "",
+        });
         (zh, en)
     }
 }
@@ -334,30 +342,36 @@ pub fn classify(e: &IdleEvidence, as_of: NaiveDate, s: &IdleSettings) -> IdleVer
     };
 
     if let Some(ae) = e.sjjgrq.filter(|d| *d <= as_of) {
-        why.add(format!("实际竣工日期 {ae}"), format!("completed on {ae}"));
+        why.add(
+            format_args!("实际竣工日期 {ae}"),
+            format_args!("completed on {ae}"),
+        );
         return done(IdleStatus::Completed, Disposal::None, None, None, why);
     }
 
     // Evidence of 动工: the actual start date when recorded, otherwise the footprint cover.
     let started = match (e.sjkgrq, e.built_frac) {
         (Some(a), _) if a <= as_of => {
-            why.add(format!("实际动工日期 {a}"), format!("started on {a}"));
+            why.add(
+                format_args!("实际动工日期 {a}"),
+                format_args!("started on {a}"),
+            );
             true
         }
         (Some(a), _) => {
             why.add(
-                format!("实际动工日期 {a} 晚于评估日 {as_of}"),
-                format!("recorded start {a} is after the evaluation date {as_of}"),
+                format_args!("实际动工日期 {a} 晚于评估日 {as_of}"),
+                format_args!("recorded start {a} is after the evaluation date {as_of}"),
             );
             false
         }
         (None, Some(bf)) if bf >= s.started_min_built_frac => {
             why.add(
-                format!(
+                format_args!(
                     "无实际动工日期；建成比例 {bf:.2} 达到动工阈值 {:.2}",
                     s.started_min_built_frac
                 ),
-                format!(
+                format_args!(
                     "no start date; built fraction {bf:.2} ≥ start threshold {:.2}",
                     s.started_min_built_frac
                 ),
@@ -366,11 +380,11 @@ pub fn classify(e: &IdleEvidence, as_of: NaiveDate, s: &IdleSettings) -> IdleVer
         }
         (None, Some(bf)) => {
             why.add(
-                format!(
+                format_args!(
                     "无实际动工日期；建成比例 {bf:.2} 低于动工阈值 {:.2}",
                     s.started_min_built_frac
                 ),
-                format!(
+                format_args!(
                     "no start date; built fraction {bf:.2} < start threshold {:.2}",
                     s.started_min_built_frac
                 ),
@@ -379,8 +393,8 @@ pub fn classify(e: &IdleEvidence, as_of: NaiveDate, s: &IdleSettings) -> IdleVer
         }
         (None, None) => {
             why.add(
-                "无实际动工日期，无建设范围图层".into(),
-                "no start date and no footprints".into(),
+                "无实际动工日期，无建设范围图层",
+                "no start date and no footprints",
             );
             false
         }
@@ -389,25 +403,25 @@ pub fn classify(e: &IdleEvidence, as_of: NaiveDate, s: &IdleSettings) -> IdleVer
     if !started {
         let Some(ds) = e.ydkgrq else {
             why.add(
-                "约定动工日期 YDKGRQ 缺失，无法判定".into(),
-                "agreed start date YDKGRQ missing: cannot judge".into(),
+                "约定动工日期 YDKGRQ 缺失，无法判定",
+                "agreed start date YDKGRQ missing: cannot judge",
             );
             return done(IdleStatus::Unknown, Disposal::None, None, None, why);
         };
         if as_of < ds {
             why.add(
-                format!("约定动工日期 {ds}，评估日 {as_of} 尚未到期"),
-                format!("agreed start {ds} is after the evaluation date {as_of}"),
+                format_args!("约定动工日期 {ds}，评估日 {as_of} 尚未到期"),
+                format_args!("agreed start {ds} is after the evaluation date {as_of}"),
             );
             return done(IdleStatus::NotDue, Disposal::None, None, None, why);
         }
         let days = (as_of - ds).num_days();
         why.add(
-            format!(
+            format_args!(
                 "约定动工日期 {ds}，评估日 {as_of} 已超过 {}",
                 span_zh(ds, as_of)
             ),
-            format!(
+            format_args!(
                 "agreed start {ds}, {} before the evaluation date {as_of}",
                 span_en(ds, as_of)
             ),
@@ -418,11 +432,11 @@ pub fn classify(e: &IdleEvidence, as_of: NaiveDate, s: &IdleSettings) -> IdleVer
             IdleStatus::Idle1y
         } else {
             why.add(
-                format!(
+                format_args!(
                     "满一年之日为 {}",
                     add_years_with(ds, s.fee_years as i32, leap)
                 ),
-                format!(
+                format_args!(
                     "one full year on {}",
                     add_years_with(ds, s.fee_years as i32, leap)
                 ),
@@ -462,8 +476,8 @@ pub fn classify(e: &IdleEvidence, as_of: NaiveDate, s: &IdleSettings) -> IdleVer
     {
         low = true;
         why.add(
-            format!("{zh} {r:.2} 低于 {:.2}", s.developed_min_ratio),
-            format!("{en} {r:.2} < {:.2}", s.developed_min_ratio),
+            format_args!("{zh} {r:.2} 低于 {:.2}", s.developed_min_ratio),
+            format_args!("{en} {r:.2} < {:.2}", s.developed_min_ratio),
         );
     }
     if let Some(r) = inv
@@ -471,8 +485,8 @@ pub fn classify(e: &IdleEvidence, as_of: NaiveDate, s: &IdleSettings) -> IdleVer
     {
         low = true;
         why.add(
-            format!("已投资比例 {r:.2} 低于 {:.2}", s.investment_min_ratio),
-            format!("investment share {r:.2} < {:.2}", s.investment_min_ratio),
+            format_args!("已投资比例 {r:.2} 低于 {:.2}", s.investment_min_ratio),
+            format_args!("investment share {r:.2} < {:.2}", s.investment_min_ratio),
         );
     }
     let halted_since = e
@@ -487,19 +501,19 @@ pub fn classify(e: &IdleEvidence, as_of: NaiveDate, s: &IdleSettings) -> IdleVer
         let days = (as_of - h).num_days();
         if by_date {
             why.add(
-                format!("中止开发日期 {h}，至评估日已 {}", span_zh(h, as_of)),
-                format!(
+                format_args!("中止开发日期 {h}，至评估日已 {}", span_zh(h, as_of)),
+                format_args!(
                     "halted on {h}, {} before the evaluation date",
                     span_en(h, as_of)
                 ),
             );
         } else {
             why.add(
-                format!(
+                format_args!(
                     "建设范围自 {h} 起未再增长，至评估日已 {}",
                     span_zh(h, as_of)
                 ),
-                format!(
+                format_args!(
                     "no footprint growth since {h}, {} before the evaluation date",
                     span_en(h, as_of)
                 ),
@@ -524,20 +538,19 @@ pub fn classify(e: &IdleEvidence, as_of: NaiveDate, s: &IdleSettings) -> IdleVer
         // Under-developed alone is not idle (第二条 needs a halt of a full year too): say why not.
         match halted_since {
             Some((h, _)) => why.add(
-                format!("中止开发自 {h} 起未满一年"),
-                format!("halted since {h}, less than a year"),
+                format_args!("中止开发自 {h} 起未满一年"),
+                format_args!("halted since {h}, less than a year"),
             ),
             None => why.add(
-                "未见中止开发满一年的证据（无中止日期，建设范围未见一年无增长）".into(),
-                "no evidence of a halt of a year (no halt date, no year without footprint growth)"
-                    .into(),
+                "未见中止开发满一年的证据（无中止日期，建设范围未见一年无增长）",
+                "no evidence of a halt of a year (no halt date, no year without footprint growth)",
             ),
         }
     }
     if let Some(de) = e.ydjgrq.filter(|d| as_of > *d) {
         why.add(
-            format!("约定竣工日期 {de} 已过，未竣工"),
-            format!("agreed completion {de} passed, not completed"),
+            format_args!("约定竣工日期 {de} 已过，未竣工"),
+            format_args!("agreed completion {de} passed, not completed"),
         );
         return done(IdleStatus::LateCompletion, Disposal::None, None, None, why);
     }
@@ -550,13 +563,13 @@ fn government_cause(gov: Option<&str>, why: &mut Why) -> bool {
     match gov {
         Some(cause) => {
             why.add(
-                format!("政府原因（ZFYY = {cause}）"),
-                format!("government cause (ZFYY = {cause})"),
+                format_args!("政府原因（ZFYY = {cause}）"),
+                format_args!("government cause (ZFYY = {cause})"),
             );
             true
         }
         None => {
-            why.add("非政府原因".into(), "not government-caused".into());
+            why.add("非政府原因", "not government-caused");
             false
         }
     }
@@ -567,11 +580,11 @@ fn fee(e: &IdleEvidence, s: &IdleSettings, why: &mut Why) -> Option<f64> {
         Some(jk) if jk >= 0.0 => {
             let f = (jk * s.fee_rate * 100.0).round() / 100.0;
             why.add(
-                format!(
+                format_args!(
                     "闲置费 = 价款 {jk:.2} 元 × {:.0}% = {f:.2} 元",
                     s.fee_rate * 100.0
                 ),
-                format!(
+                format_args!(
                     "idle fee = price {jk:.2} × {:.0}% = {f:.2} yuan",
                     s.fee_rate * 100.0
                 ),
@@ -580,8 +593,8 @@ fn fee(e: &IdleEvidence, s: &IdleSettings, why: &mut Why) -> Option<f64> {
         }
         _ => {
             why.add(
-                "价款 JK 缺失，闲置费待核定".into(),
-                "price JK missing: fee to be assessed".into(),
+                "价款 JK 缺失，闲置费待核定",
+                "price JK missing: fee to be assessed",
             );
             None
         }
