@@ -66,14 +66,22 @@ fn parse_split(t: &str) -> Option<NaiveDate> {
 /// assert_eq!(iso(d), d.to_string());
 /// ```
 pub fn iso(d: NaiveDate) -> String {
+    let mut text = String::with_capacity(10);
+    push_iso(&mut text, d);
+    text
+}
+
+/// [`iso`], appended to `out`.
+pub fn push_iso(out: &mut String, d: NaiveDate) {
     let (y, m, day) = (d.year(), d.month(), d.day());
     if !(0..=9999).contains(&y) {
-        return d.to_string();
+        use std::fmt::Write;
+        let _ = write!(out, "{d}");
+        return;
     }
     let digit = |v: u32| char::from(b'0' + (v % 10) as u8);
     let y = y as u32;
-    let mut text = String::with_capacity(10);
-    text.extend([
+    out.extend([
         digit(y / 1000),
         digit(y / 100),
         digit(y / 10),
@@ -85,7 +93,6 @@ pub fn iso(d: NaiveDate) -> String {
         digit(day / 10),
         digit(day),
     ]);
-    text
 }
 
 /// Age in years from `from` to `at`: completed calendar years plus the elapsed fraction of the

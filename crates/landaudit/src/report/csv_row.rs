@@ -74,7 +74,7 @@ impl<'a> CsvRow<'a> {
     pub(crate) fn date(&mut self, d: Option<chrono::NaiveDate>) -> &mut Self {
         self.next(d.is_none());
         if let Some(d) = d {
-            self.out.push_str(&crate::dates::iso(d));
+            crate::dates::push_iso(self.out, d);
         }
         self
     }

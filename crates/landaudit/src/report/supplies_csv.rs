@@ -6,7 +6,8 @@ use std::path::Path;
 use crate::audit::Audit;
 use crate::error::Result;
 use crate::report::csv_row::{CsvRow, write_csv_rows_par};
-use crate::report::{fixed, r3};
+use crate::report::decimal::push_fixed;
+use crate::report::r3;
 use crate::rules::idle::IdleVerdict;
 use crate::rules::links::SupplyOverlap;
 
@@ -106,18 +107,16 @@ fn row(audit: &Audit, i: usize, o: &SupplyOverlap, v: &IdleVerdict, out: &mut St
         .date(s.sjjgrq)
         .date(s.zzrq)
         .opt_fixed(s.jk, 2);
-    let by_date = built
-        .map(|b| {
-            b.by_date
-                .iter()
-                .map(|(d, m2)| {
-                    let share = fixed(m2 / o.area_m2.max(f64::MIN_POSITIVE), 4);
-                    format!("{}:{share}", crate::dates::iso(*d))
-                })
-                .collect::<Vec<_>>()
-                .join(";")
-        })
-        .unwrap_or_default();
+    // `date:share;date:share…`, written in one String
+    let mut by_date = String::new();
+    for (k, (d, m2)) in built.iter().flat_map(|b| &b.by_date).enumerate() {
+        if k > 0 {
+            by_date.push(';');
+        }
+        crate::dates::push_iso(&mut by_date, *d);
+        by_date.push(':');
+        push_fixed(&mut by_date, m2 / o.area_m2.max(f64::MIN_POSITIVE), 4);
+    }
     r.text(&by_date)
         .fixed(r3(o.areas.planar_m2), 3)
         .opt_fixed(o.areas.ellipsoid_m2.map(r3), 3);
