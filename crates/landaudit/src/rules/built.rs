@@ -1,6 +1,6 @@
 //! Built fraction: how much of each supply is covered by construction detected on the ground.
 //! Footprints that touch or overlap are unioned before measuring (NonZero fill in
-//! [`difference_of_union`](crate::overlay::difference_of_union)), and exact duplicates are kept
+//! [`intersection_of_union`](crate::overlay::intersection_of_union)), and exact duplicates are kept
 //! once, so overlapping or duplicated footprints never count twice. Footprints inside the supply
 //! and apart from the others are summed, and one across its edge but apart from the others adds
 //! its own intersection with it (the crate's `cover` module). With dated footprints (RQ), the
