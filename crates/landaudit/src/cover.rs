@@ -88,20 +88,18 @@ impl<'a> Target<'a> {
         })
     }
 
-    /// Where one polygon (with its envelope `rect`) lies: `None` when its boundary meets the
-    /// target's, when it holds a ring of the target, or when its first vertex lies on the
-    /// target's boundary.
-    fn where_is(&self, polygon: &Polygon<f64>, rect: &Rect<f64>) -> Option<Place> {
+    /// Where one polygon (with its envelope `rect`) lies against the target, by exact tests.
+    fn spot(&self, polygon: &Polygon<f64>, rect: &Rect<f64>) -> Spot {
         if !rect.intersects(&self.rect) {
-            return Some(Place::Outside);
+            return Spot::Outside;
         }
         if edges_meet(polygon, rect, &self.edges) {
-            return None;
+            return Spot::Unclear;
         }
         // No boundary contact: the piece is inside or outside as a whole, unless a ring of the
         // target lies inside it (a hole of the target, or the whole target).
         if holds_a_vertex(polygon, rect, self.geometry.0.iter().flat_map(rings)) {
-            return None;
+            return Spot::HoldsARing;
         }
         match polygon
             .exterior()
@@ -109,9 +107,19 @@ impl<'a> Target<'a> {
             .first()
             .map(|v| self.geometry.coordinate_position(v))
         {
-            Some(CoordPos::Inside) => Some(Place::Inside),
-            Some(CoordPos::Outside) => Some(Place::Outside),
-            _ => None,
+            Some(CoordPos::Inside) => Spot::Inside,
+            Some(CoordPos::Outside) => Spot::Outside,
+            _ => Spot::Unclear,
+        }
+    }
+
+    /// Where one polygon lies: `None` when its boundary meets the target's, when it holds a ring
+    /// of the target, or when its first vertex lies on the target's boundary.
+    fn where_is(&self, polygon: &Polygon<f64>, rect: &Rect<f64>) -> Option<Place> {
+        match self.spot(polygon, rect) {
+            Spot::Inside => Some(Place::Inside),
+            Spot::Outside => Some(Place::Outside),
+            Spot::HoldsARing | Spot::Unclear => None,
         }
     }
 
@@ -172,26 +180,11 @@ impl Target<'_> {
             let Some(rect) = p.bounding_rect() else {
                 continue;
             };
-            if !rect.intersects(&self.rect) {
-                outside += 1;
-                continue;
-            }
-            if edges_meet(p, &rect, &self.edges) {
-                return None;
-            }
-            if holds_a_vertex(p, &rect, self.geometry.0.iter().flat_map(rings)) {
-                holds += 1;
-                continue;
-            }
-            match p
-                .exterior()
-                .0
-                .first()
-                .map(|v| self.geometry.coordinate_position(v))
-            {
-                Some(CoordPos::Inside) => inside += 1,
-                Some(CoordPos::Outside) => outside += 1,
-                _ => return None,
+            match self.spot(p, &rect) {
+                Spot::Inside => inside += 1,
+                Spot::Outside => outside += 1,
+                Spot::HoldsARing => holds += 1,
+                Spot::Unclear => return None,
             }
         }
         if holds == 0 {
@@ -218,6 +211,18 @@ impl Target<'_> {
                 .all(|v| self.geometry.coordinate_position(v) == CoordPos::Outside);
         (exteriors_inside && nothing_of_g_inside).then_some(Relation::Holds)
     }
+}
+
+/// Where one polygon lies against a target, from exact tests ([`Target::spot`]).
+enum Spot {
+    /// In the target's interior.
+    Inside,
+    /// Apart from it.
+    Outside,
+    /// Its boundary does not meet the target's, and it holds a ring of the target.
+    HoldsARing,
+    /// Its boundary meets the target's (or its first vertex lies on it).
+    Unclear,
 }
 
 /// How a geometry and a target lie, from [`Target::relate`].
