@@ -429,15 +429,14 @@ mod tests {
     use super::*;
     use geo::wkt;
 
+    /// A square `side` metres wide drawn on 100 × 100 px.
+    fn square_view(side: f64) -> View {
+        View::fit(Rect::new((0.0, 0.0), (side, side)), 0.0, 0.0, 100.0, 100.0)
+    }
+
     #[test]
     fn path_data_is_relative_and_rounded() {
-        let v = View::fit(
-            Rect::new((0.0, 0.0), (100.0, 100.0)),
-            0.0,
-            0.0,
-            100.0,
-            100.0,
-        );
+        let v = square_view(100.0);
         // One metre per pixel: coordinates to 0.1 m.
         assert_eq!(v.k, 1.0);
         let mut d = String::new();
@@ -450,7 +449,7 @@ mod tests {
     #[test]
     fn coordinates_are_written_without_trailing_zeros() {
         // 2 m across 100 px: 0.02 m per pixel, so coordinates to 10^-3 m (within 0.1 px).
-        let v = View::fit(Rect::new((0.0, 0.0), (2.0, 2.0)), 0.0, 0.0, 100.0, 100.0);
+        let v = square_view(2.0);
         assert_eq!(v.decimals, 3);
         for (n, want) in [
             (0, "0"),
@@ -470,13 +469,7 @@ mod tests {
     #[test]
     fn coarse_coordinates_are_whole_tens_or_hundreds() {
         // 200 km across 100 px: 2 km per pixel, so coordinates to a hundred metres or coarser.
-        let v = View::fit(
-            Rect::new((0.0, 0.0), (200_000.0, 200_000.0)),
-            0.0,
-            0.0,
-            100.0,
-            100.0,
-        );
+        let v = square_view(200_000.0);
         assert!(v.decimals < 0, "{}", v.decimals);
         let zeros = "0".repeat(v.decimals.unsigned_abs() as usize);
         for n in [0i64, 1, -1, 7, 12, -305, 98_765, i64::MIN + 1] {
@@ -493,13 +486,7 @@ mod tests {
 
     #[test]
     fn collapsed_rings_are_left_out() {
-        let v = View::fit(
-            Rect::new((0.0, 0.0), (1000.0, 1000.0)),
-            0.0,
-            0.0,
-            100.0,
-            100.0,
-        );
+        let v = square_view(1000.0);
         let mut d = String::new();
         let g = wkt!(MULTIPOLYGON(((0. 0.,0.1 0.,0.1 0.1,0. 0.))));
         assert!(!v.path_data(&g, &mut d));
